@@ -1,0 +1,136 @@
+"""Command line: ``sterling-mock serve | seed | reset | ...`` (the ``sterling-mock`` console script)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from .settings import Settings, parse_users
+
+
+def _add_server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="SQLite file, sqlite:///PATH or :memory: (default var/sterling-mock.db)")
+    parser.add_argument("--seed", type=int, help="seed of the demo data (default 42)")
+    parser.add_argument("--auth-style", choices=["ANY", "BASIC", "STANDARD", "JWT", "OPEN"], type=str.upper)
+    parser.add_argument("--users", help="user:password[,user:password...] (default admin:password)")
+    parser.add_argument("--auth-error-status", type=int, choices=[400, 401])
+    parser.add_argument("--quantity-format", choices=["int", "decimal"])
+    parser.add_argument("--strict-master-data", action="store_true", default=None)
+    parser.add_argument("--durability", choices=["FULL", "NORMAL", "OFF"], type=str.upper)
+    parser.add_argument("--control-token", help="require X-Sterling-Mock-Token on /_fake/ routes")
+    parser.add_argument("--template-dir", help="folder of stored output templates (<id>.xml or <id>.json)")
+
+
+def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
+    overrides: dict[str, Any] = {
+        "db": args.db,
+        "seed": args.seed,
+        "auth_style": args.auth_style,
+        "users": parse_users(args.users) if args.users else None,
+        "auth_error_status": args.auth_error_status,
+        "quantity_format": args.quantity_format,
+        "strict_master_data": args.strict_master_data,
+        "durability": args.durability,
+        "control_token": args.control_token,
+        "template_dir": args.template_dir,
+    }
+    overrides.update(extra)
+    return Settings.from_env(**overrides)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sterling-mock", description="A local, stateful fake of IBM Sterling OMS.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the fake under its production server (gunicorn)")
+    serve.add_argument("--host", help="bind address (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 9080)")
+    serve.add_argument("--workers", type=int, help="worker processes (default 2)")
+    serve.add_argument("--demo-orders", type=int, help="orders seeded into an empty store (default 300; 0: none)")
+    serve.add_argument("--throttle", action="store_true", default=None, help="turn throttling on")
+    serve.add_argument("--log-level", help="gunicorn log level (default warning)")
+    serve.add_argument("--quiet", action="store_true", help="do not print the banner")
+    _add_server_options(serve)
+
+    seed = sub.add_parser("seed", help="write N realistic orders straight into a store file")
+    seed.add_argument("--orders", type=int, default=1000)
+    seed.add_argument("--namespace", default="default")
+    _add_server_options(seed)
+    return parser
+
+
+def banner(settings: Settings, orders: int, example: tuple[str, str] | None = None) -> str:
+    base = f"http://{settings.host}:{settings.port}/smcfs/restapi"
+    user, password = next(iter(settings.users.items()), ("admin", "password"))
+    return "\n".join(
+        [
+            "sterling-mock: a fake IBM Sterling OMS",
+            f"  base URL     {base}",
+            f"  demo login   {user} / {password}   (Basic auth, or POST /invoke/login for a token)",
+            f"  store        {settings.db}  ({orders} orders)",
+            f"  control      http://{settings.host}:{settings.port}/_fake/health",
+            "  try:",
+            f"    curl -u {user}:{password} -H 'Content-Type: application/json' \\",
+            f"      -d '{{\"EnterpriseCode\": \"{example[0]}\", \"OrderNo\": \"{example[1]}\"}}' "
+            f"{base}/invoke/getOrderDetails" if example else "",
+            f"    curl -u {user}:{password} -H 'Content-Type: application/json' \\",
+            f"      -d '{{\"EnterpriseCode\": \"Matrix-R\", \"OrderLines\": {{\"OrderLine\": [{{\"OrderedQty\": \"2\", "
+            f"\"Item\": {{\"ItemID\": \"SHOE-101\"}}}}]}}}}' {base}/invoke/createOrder",
+        ]
+    )
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import serve
+
+    settings = _settings(
+        args,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        demo_orders=args.demo_orders,
+        throttle_enabled=args.throttle,
+        log_level=args.log_level,
+    )
+    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: binding {settings.host}: the fake and its control plane are reachable from the network",
+              file=sys.stderr)
+    serve(settings, quiet=args.quiet)
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    import time
+
+    from .dispatch import Fake
+    from .seed import seed_orders
+
+    settings = _settings(args)
+    fake = Fake(settings)
+    started = time.perf_counter()
+    created = seed_orders(fake, args.namespace, args.orders, seed=settings.seed)
+    elapsed = time.perf_counter() - started
+    fake.store.close()
+    size = os.path.getsize(fake.store.path) if not fake.store.memory else 0
+    print(f"seeded {created} orders into {settings.db} in {elapsed:.1f} s ({size / 1e6:.1f} MB)")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "seed":
+            return cmd_seed(args)
+    except ValueError as exc:
+        print(f"sterling-mock: {exc}", file=sys.stderr)
+        return 2
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

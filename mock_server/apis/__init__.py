@@ -1,0 +1,13 @@
+"""The API table: every Sterling API the fake serves, by name.  Each family module declares its own
+literal ``APIS`` table (one line per API); this module merges them in one place."""
+
+from __future__ import annotations
+
+from . import orders, session
+from .spec import ApiSpec
+
+FAMILIES = (session, orders)
+
+APIS: dict[str, ApiSpec] = {name: spec for family in FAMILIES for name, spec in family.APIS.items()}
+
+__all__ = ["APIS", "ApiSpec"]

@@ -1,0 +1,23 @@
+"""ApiSpec: how one API is registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from client.wire import Doc
+
+from ..context import Ctx, Output
+
+
+@dataclass(frozen=True)
+class ApiSpec:
+    fn: Callable[[Ctx, Doc], Output]
+    input_root: str
+    output_root: str
+    #: Runs in a write transaction (BEGIN IMMEDIATE).
+    writes: bool = False
+    #: Callable without credentials (login).
+    public: bool = False
+    #: Answers nothing: HTTP 204 over REST, ``<Output/>`` through multiApi and interop.
+    void: bool = False

@@ -1,0 +1,90 @@
+"""create_app(settings) -> the Flask app: blueprints, and the one handler per error family."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from . import control, rest
+from .dispatch import Fake
+from .errors import BodyTooLarge, InternalError, MethodNotAllowed, NotFound, SterlingError
+from .http import response_format, rest_error
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger("sterling_mock")
+_SLASHES = re.compile(r"/{2,}")
+
+
+class CollapseSlashes:
+    """Serve ``/smcfs/restapi//invoke/getPage`` (as IBM's own client builds it) like the single-slash path [OBS]."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if "//" in path:
+            environ["PATH_INFO"] = _SLASHES.sub("/", path)
+        return self.app(environ, start_response)
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    settings.validate()
+    app = Flask("mock_server")
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_bytes
+    app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
+    app.extensions["sterling_mock"] = Fake(settings, store)
+    app.register_blueprint(rest.bp)
+    app.register_blueprint(control.bp)
+    app.wsgi_app = CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]
+    _register_errors(app)
+    return app
+
+
+def _is_control() -> bool:
+    return request.path.startswith("/_fake")
+
+
+def _error_format() -> str:
+    return str(g.get("response_format") or response_format(request))
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(SterlingError)
+    def sterling_error(exc: SterlingError) -> Response:
+        if _is_control():
+            return control.error_response(exc.status, exc.error_code, exc.more_info or exc.error_description)
+        return rest_error(exc, _error_format())
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        status = exc.code or 500
+        if _is_control():
+            return control.error_response(status, exc.name.upper().replace(" ", "_"), exc.description or "")
+        error: SterlingError
+        if isinstance(exc, RequestEntityTooLarge) or status == 413:
+            limit = app.extensions["sterling_mock"].settings.max_body_bytes
+            error = BodyTooLarge(f"The limit is {limit} bytes.")
+        elif status == 405:
+            error = MethodNotAllowed(f"{request.method} is not allowed on {request.path}.")
+        elif status == 404:
+            error = NotFound(f"No Sterling resource at {request.path}.")
+        else:
+            error = SterlingError(exc.description or exc.name, code="MOCK0400", description=exc.name, http_status=status)
+        return rest_error(error, _error_format())
+
+    @app.errorhandler(Exception)
+    def internal_error(exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.path)
+        if _is_control():
+            return control.error_response(500, "INTERNAL", type(exc).__name__)
+        return rest_error(InternalError(type(exc).__name__), _error_format())
+

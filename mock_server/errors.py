@@ -1,0 +1,174 @@
+"""Sterling's error family: one class per condition, vendor codes on the classes, rendered by one handler.
+
+Real codes are used where real instances were seen to answer them (reference §4).  Conditions for which no
+real code is known use the clearly fake ``MOCK`` range, documented in COVERAGE.md, so nobody mistakes them
+for Sterling's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class SterlingError(Exception):
+    """Base of every error the fake answers with a Sterling error document."""
+
+    code: ClassVar[str] = "MOCK0500"
+    description: ClassVar[str] = "The fake could not complete the request."
+    http_status: ClassVar[int] = 400
+
+    def __init__(
+        self,
+        more_info: str | None = None,
+        *,
+        attributes: dict[str, str] | None = None,
+        code: str | None = None,
+        description: str | None = None,
+        http_status: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.error_code = code or self.code
+        self.error_description = description or self.description
+        self.status = http_status or self.http_status
+        self.more_info = more_info or ""
+        self.attributes = dict(attributes or {})
+        self.headers = dict(headers or {})
+        self.api_name = ""
+        super().__init__(f"{self.error_code}: {self.error_description} {self.more_info}".strip())
+
+    def as_detail(self) -> dict[str, Any]:
+        return {
+            "code": self.error_code,
+            "description": self.error_description,
+            "more_info": self.more_info,
+            "attributes": self.attributes,
+            "http_status": self.status,
+        }
+
+
+# --- real Sterling codes ------------------------------------------------------------------------------
+
+
+class InvalidOrder(SterlingError):
+    code = "YFS10003"
+    description = "YFS:Invalid Order"
+
+
+class InvalidNode(SterlingError):
+    code = "YFS10048"
+    description = "YFS:Invalid Node"
+
+
+class ItemNotFound(SterlingError):
+    code = "YCM0033"
+    description = "Item Not Found"
+
+
+class ShipNodeDoesNotExist(SterlingError):
+    code = "YDM00085"
+    description = "ShipNode does not exist in the system."
+
+
+class RecordAlreadyExists(SterlingError):
+    code = "YFC0001"
+    description = "Record already exists in the database."
+
+
+class NotAuthenticated(SterlingError):
+    code = "YCP0427"
+    description = "Cannot invoke API because user is not authenticated."
+
+
+class ApiSecurityViolation(SterlingError):
+    code = "YCP0428"
+    description = "API security violation: the user is not allowed to invoke this API."
+    http_status = 403
+
+
+# --- the fake's own range (no real code is known) ---------------------------------------------------
+
+
+class MalformedDocument(SterlingError):
+    code = "MOCK0001"
+    description = "The input document could not be parsed."
+
+
+class ForbiddenXml(SterlingError):
+    code = "MOCK0002"
+    description = "The input document uses forbidden XML features (DOCTYPE or entities)."
+
+
+class DocumentTooDeep(SterlingError):
+    code = "MOCK0003"
+    description = "The input document is nested too deeply."
+
+
+class BodyTooLarge(SterlingError):
+    code = "MOCK0004"
+    description = "The request body is larger than the configured limit."
+    http_status = 413
+
+
+class UnsupportedMediaType(SterlingError):
+    code = "MOCK0005"
+    description = "Unsupported media type: send application/json, application/xml or text/xml."
+    http_status = 415
+
+
+class UnknownApi(SterlingError):
+    code = "MOCK0006"
+    description = "The API or service is not known to this instance."
+
+
+class MethodNotAllowed(SterlingError):
+    code = "MOCK0007"
+    description = "The HTTP method is not allowed on this URL."
+    http_status = 405
+
+
+class NotFound(SterlingError):
+    code = "MOCK0008"
+    description = "No resource at this URL."
+    http_status = 404
+
+
+class WrongRootElement(SterlingError):
+    code = "MOCK0009"
+    description = "The input document's root element does not match the API."
+
+
+class MandatoryMissing(SterlingError):
+    code = "MOCK0100"
+    description = "A mandatory attribute is missing."
+
+
+class InvalidValue(SterlingError):
+    code = "MOCK0101"
+    description = "An attribute has an invalid value."
+
+
+class InvalidDate(SterlingError):
+    code = "MOCK0102"
+    description = "A date or time value cannot be parsed."
+
+
+class InvalidTransition(SterlingError):
+    code = "MOCK0200"
+    description = "The requested status change is not allowed by the pipeline."
+
+
+class ChangeNotAllowed(SterlingError):
+    code = "MOCK0201"
+    description = "The order or line cannot be changed in its current status."
+
+
+class Throttled(SterlingError):
+    code = "MOCK0429"
+    description = "Too many requests: the caller is over its rate limit. Retry after the given delay."
+    http_status = 429
+
+
+class InternalError(SterlingError):
+    code = "MOCK0500"
+    description = "The fake hit an internal error; the call changed nothing."
+    http_status = 500

@@ -1,0 +1,130 @@
+"""Content negotiation and rendering in one place: request bodies in, documents and errors out."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import Request, Response
+
+from client.wire import Doc, WireError, from_json, from_xml, to_json, to_xml
+
+from .context import Output
+from .errors import (
+    DocumentTooDeep,
+    ForbiddenXml,
+    MalformedDocument,
+    SterlingError,
+    UnsupportedMediaType,
+)
+
+JSON_TYPE = "application/json; charset=UTF-8"
+XML_TYPE = "application/xml; charset=UTF-8"
+TEXT_XML_TYPE = "text/xml; charset=UTF-8"
+NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
+
+
+def response_format(request: Request) -> str:
+    """JSON unless the caller asks for XML: no Accept, or ``*/*``, answers JSON even to XML [OBS]."""
+    accept = request.headers.get("Accept", "")
+    if not accept or "xml" not in accept:
+        return "json"
+    best = request.accept_mimetypes.best_match(["application/json", "application/xml", "text/xml"])
+    return "xml" if best in ("application/xml", "text/xml") else "json"
+
+
+def request_format(request: Request, body: bytes) -> str:
+    mimetype = request.mimetype
+    if mimetype in ("application/json", "text/json") or mimetype.endswith("+json"):
+        return "json"
+    if mimetype in ("application/xml", "text/xml") or mimetype.endswith("+xml"):
+        return "xml"
+    if mimetype in ("", "application/octet-stream", "text/plain"):
+        stripped = body.lstrip()
+        return "xml" if stripped.startswith(b"<") else "json"
+    raise UnsupportedMediaType(f"Content-Type {request.content_type!r} is not supported.")
+
+
+def parse_document(body: bytes, fmt: str, max_depth: int) -> tuple[str | None, Doc]:
+    """``(root name or None for JSON, document)``; parse failures become Sterling errors."""
+    try:
+        if fmt == "xml":
+            root, doc = from_xml(body, max_depth=max_depth)
+            return root, doc
+        return None, from_json(body, max_depth=max_depth)
+    except WireError as exc:
+        if exc.kind == "doctype":
+            raise ForbiddenXml(exc.message) from None
+        if exc.kind == "depth":
+            raise DocumentTooDeep(exc.message) from None
+        raise MalformedDocument(exc.message) from None
+
+
+def render_output(output: Output, fmt: str, *, status: int = 200) -> Response:
+    """A document response; a void API answers 204 with no body and no Content-Type [OBS]."""
+    if output.void:
+        response = Response(status=204)
+        response.headers.remove("Content-Type")
+        return response
+    body = output.prerendered.get(fmt)
+    if body is None:
+        doc = output.doc or {}
+        body = to_xml(output.root, doc) if fmt == "xml" else to_json(output.root, doc)
+    return Response(body, status=status, content_type=XML_TYPE if fmt == "xml" else JSON_TYPE)
+
+
+def error_id() -> str:
+    return uuid.uuid4().hex[:20]
+
+
+def rest_error(exc: SterlingError, fmt: str) -> Response:
+    """REST errors: JSON ``{"errors":[...]}`` with ``httpcode`` a number, or XML ``<Errors><Error/></Errors>``."""
+    more_info = {"ErrorRelatedMoreInfo": exc.more_info, **exc.attributes}
+    if fmt == "xml":
+        error: Doc = {
+            "ErrorCode": exc.error_code,
+            "ErrorDescription": exc.error_description,
+            "ErrorRelatedMoreInfo": exc.more_info,
+            "ErrorUniqueExceptionId": error_id(),
+            "HttpCode": str(exc.status),
+        }
+        if exc.attributes:
+            error["Attribute"] = [{"Name": k, "Value": v} for k, v in exc.attributes.items()]
+        body = to_xml("Errors", {"Error": [error]})
+        response = Response(body, status=exc.status, content_type=XML_TYPE)
+    else:
+        import orjson
+
+        envelope = {
+            "errors": [
+                {
+                    "ErrorCode": exc.error_code,
+                    "ErrorDescription": exc.error_description,
+                    "ErrorUniqueExceptionId": error_id(),
+                    "MoreInfo": more_info,
+                    "httpcode": exc.status,
+                }
+            ]
+        }
+        response = Response(orjson.dumps(envelope), status=exc.status, content_type=JSON_TYPE)
+    for key, value in exc.headers.items():
+        response.headers[key] = value
+    return response
+
+
+def classic_errors(exc: SterlingError, *, indent: str | None = "    ") -> bytes:
+    """The interop servlet's ``<Errors>`` document (HTTP 200), pretty-printed as captured [OBS]."""
+    attributes = [
+        {"Name": "ErrorCode", "Value": exc.error_code},
+        {"Name": "ErrorDescription", "Value": exc.error_description},
+        *({"Name": k, "Value": v} for k, v in exc.attributes.items()),
+    ]
+    if exc.api_name:
+        attributes.append({"Name": "ApiName", "Value": exc.api_name})
+    error: Doc = {
+        "ErrorCode": exc.error_code,
+        "ErrorDescription": exc.error_description,
+        "ErrorRelatedMoreInfo": exc.more_info,
+        "Attribute": attributes,
+        "Stack": {"#text": f"com.yantra.yfc.util.YFCException: {exc.error_description}"},
+    }
+    return to_xml("Errors", {"Error": [error]}, indent=indent)

@@ -1,0 +1,103 @@
+"""Every knob of the fake in one dataclass, read from defaults, the environment and the command line."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Authentication styles (reference §3).  ANY accepts Basic, login token and JWT Bearer, each checked strictly.
+AUTH_STYLES = ("ANY", "BASIC", "STANDARD", "JWT", "OPEN")
+ENV_PREFIX = "STERLING_MOCK_"
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 9080
+    #: ``sqlite:///path``, a plain path, or ``:memory:``.
+    db: str = "var/sterling-mock.db"
+    #: The seed behind demo data; the same seed gives the same orders.
+    seed: int = 42
+    #: Orders seeded on first start of an empty store (``make run``); 0 disables.
+    demo_orders: int = 300
+    workers: int = 2
+    auth_style: str = "ANY"
+    users: dict[str, str] = field(default_factory=lambda: {"admin": "password"})
+    #: HTTP status of YCP0427 (captures show 400, IBM's table lists 401).
+    auth_error_status: int = 400
+    #: Lifetime of a login token (STANDARD) and of a JWT, in seconds of the virtual clock.
+    token_lifetime: int = 1800
+    jwt_secret: str = "sterling-mock-demo-secret"
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_depth: int = 64
+    #: getOrderList's cap when the input gives no MaximumRecords [INF: an installation setting].
+    default_max_records: int = 5000
+    #: Quantities as ``"3"`` (``int``) or ``"3.00"`` (``decimal``): instances differ [OBS].
+    quantity_format: str = "decimal"
+    #: SQLite ``synchronous``: FULL keeps every acknowledged write across a power loss.
+    durability: str = "FULL"
+    #: Master data: lenient accepts unknown items and nodes with unlimited supply; strict answers YCM0033.
+    strict_master_data: bool = False
+    control_token: str = ""
+    throttle_enabled: bool = False
+    throttle_rate: float = 10.0
+    throttle_burst: int = 20
+    journal_limit: int = 10000
+    journal_doc_bytes: int = 16384
+    #: Where stored output templates (``_templateId``) are read from, besides the control plane.
+    template_dir: str = ""
+    log_level: str = "warning"
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    def validate(self) -> None:
+        if self.auth_style.upper() not in AUTH_STYLES:
+            raise ValueError(f"auth_style must be one of {', '.join(AUTH_STYLES)}")
+        self.auth_style = self.auth_style.upper()
+        if self.auth_error_status not in (400, 401):
+            raise ValueError("auth_error_status must be 400 or 401")
+        if self.quantity_format not in ("int", "decimal"):
+            raise ValueError("quantity_format must be 'int' or 'decimal'")
+        if self.durability.upper() not in ("FULL", "NORMAL", "OFF"):
+            raise ValueError("durability must be FULL, NORMAL or OFF")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Defaults, then ``STERLING_MOCK_<FIELD>`` variables, then explicit overrides."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is None:
+                continue
+            values[f.name] = _coerce(f.name, raw, cls)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+
+def _coerce(name: str, raw: str, cls: type[Settings]) -> Any:
+    default = getattr(cls(), name)
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "y", "on")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, dict):
+        return parse_users(raw)
+    return raw
+
+
+def parse_users(raw: str) -> dict[str, str]:
+    """``user:password,user2:password2`` -> dict."""
+    users: dict[str, str] = {}
+    for part in raw.split(","):
+        if ":" in part:
+            user, password = part.split(":", 1)
+            users[user.strip()] = password
+    return users

@@ -1,0 +1,317 @@
+"""All state of the fake: the SQLite store, its versioned schema, transactions, sequences and reset.
+
+Every table carries the namespace (``ns``) so parallel test workers share one file without seeing each
+other's data.  An order is kept as one canonical JSON document plus the columns its queries use; the
+rendered default outputs sit beside it and are rewritten in the same transaction as every change, so a
+read right after a write sees the write (shared/performance-notes.md).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from . import schema
+
+SCHEMA_VERSION = 1
+
+#: Tables that hold per-namespace state; ``reset`` empties exactly these, so nothing can be forgotten.
+CORE_NS_TABLES = ("orders", "order_lines", "sequences", "namespaces", "tokens", "kv")
+
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """CREATE TABLE IF NOT EXISTS sequences(
+        ns TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY(ns, name)) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS namespaces(
+        ns TEXT PRIMARY KEY, clock_frozen INTEGER NOT NULL DEFAULT 0, clock_at REAL,
+        clock_offset REAL NOT NULL DEFAULT 0)""",
+    """CREATE TABLE IF NOT EXISTS kv(
+        ns TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, PRIMARY KEY(ns, key))""",
+    """CREATE TABLE IF NOT EXISTS tokens(
+        token TEXT PRIMARY KEY, ns TEXT NOT NULL, user TEXT NOT NULL, expires REAL NOT NULL)""",
+    """CREATE TABLE IF NOT EXISTS orders(
+        id INTEGER PRIMARY KEY,
+        ns TEXT NOT NULL,
+        ohk TEXT NOT NULL,
+        enterprise_code TEXT NOT NULL,
+        document_type TEXT NOT NULL,
+        order_no TEXT NOT NULL,
+        order_date TEXT NOT NULL,
+        createts TEXT NOT NULL,
+        modifyts TEXT NOT NULL,
+        min_status TEXT NOT NULL,
+        max_status TEXT NOT NULL,
+        doc BLOB NOT NULL,
+        r_details_json BLOB, r_details_xml BLOB, r_list_json BLOB, r_list_xml BLOB)""",
+    "CREATE UNIQUE INDEX IF NOT EXISTS orders_key ON orders(ns, ohk)",
+    "CREATE UNIQUE INDEX IF NOT EXISTS orders_no ON orders(ns, enterprise_code, document_type, order_no)",
+    "CREATE INDEX IF NOT EXISTS orders_modifyts ON orders(ns, modifyts, ohk)",
+    "CREATE INDEX IF NOT EXISTS orders_date ON orders(ns, order_date, ohk)",
+    """CREATE TABLE IF NOT EXISTS order_lines(
+        ns TEXT NOT NULL, olk TEXT NOT NULL, ohk TEXT NOT NULL, item_id TEXT NOT NULL,
+        PRIMARY KEY(ns, olk)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS order_lines_item ON order_lines(ns, item_id)",
+    "CREATE INDEX IF NOT EXISTS order_lines_order ON order_lines(ns, ohk)",
+]
+
+
+@dataclass
+class OrderRow:
+    ohk: str
+    doc: dict[str, Any]
+
+
+def _path_of(url: str) -> str:
+    if url.startswith("sqlite:///"):
+        return url[len("sqlite:///") :] or ":memory:"
+    if url.startswith("sqlite://"):
+        return url[len("sqlite://") :] or ":memory:"
+    return url
+
+
+class Store:
+    """One SQLite database (file or memory) shared by every worker process of the server."""
+
+    def __init__(self, url: str = ":memory:", *, durability: str = "FULL") -> None:
+        self.path = _path_of(url)
+        self.memory = self.path == ":memory:"
+        self.durability = durability.upper()
+        self._local = threading.local()
+        self._lock = threading.RLock()
+        self._shared: sqlite3.Connection | None = None
+        if self.memory:
+            # One connection for every thread: an in-memory database lives and dies with its connection.
+            self._shared = self._open(f"file:sterling-mock-{uuid.uuid4().hex}?mode=memory", uri=True)
+        else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._migrate()
+
+    # ------------------------------------------------------------------------------------ connections
+
+    def _open(self, target: str, *, uri: bool = False) -> sqlite3.Connection:
+        conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False, timeout=30)
+        if not self.memory:
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute(f"PRAGMA synchronous={self.durability}")
+        conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute("PRAGMA cache_size=-32000")
+        return conn
+
+    def connection(self) -> sqlite3.Connection:
+        if self._shared is not None:
+            return self._shared
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._open(self.path)
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+        if self._shared is not None:
+            self._shared.close()
+            self._shared = None
+
+    def after_fork(self) -> None:
+        """A forked worker must not reuse its parent's connection."""
+        self._local = threading.local()
+
+    def _migrate(self) -> None:
+        with self.write() as tx:
+            for statement in [*SCHEMA, *schema.statements()]:
+                tx.conn.execute(statement)
+            row = tx.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None:
+                tx.conn.execute("INSERT INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
+            elif int(row[0]) > SCHEMA_VERSION:
+                raise RuntimeError(f"database schema {row[0]} is newer than this fake ({SCHEMA_VERSION})")
+
+    # ------------------------------------------------------------------------------------ transactions
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """One write transaction (``BEGIN IMMEDIATE``): all of it commits, or none of it."""
+        with self._lock if self.memory else _nolock():
+            conn = self.connection()
+            for attempt in range(50):
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError as exc:  # busy beyond busy_timeout: queue, never surface
+                    if "locked" not in str(exc) or attempt == 49:
+                        raise
+                    time.sleep(0.01 * (attempt + 1))
+            try:
+                yield Tx(conn)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        """A consistent read snapshot."""
+        with self._lock if self.memory else _nolock():
+            conn = self.connection()
+            conn.execute("BEGIN")
+            try:
+                yield Tx(conn)
+            finally:
+                conn.execute("COMMIT")
+
+    def reset(self, ns: str | None = None) -> None:
+        """Fresh state for one namespace, or for all of them."""
+        with self.write() as tx:
+            for table in (*CORE_NS_TABLES, *schema.ns_tables()):
+                if ns is None:
+                    tx.conn.execute(f"DELETE FROM {table}")
+                else:
+                    tx.conn.execute(f"DELETE FROM {table} WHERE ns=?", (ns,))
+
+
+class _nolock:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+class Tx:
+    """The operations of one transaction.  Every SQL statement of the fake's order model lives here."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # ------------------------------------------------------------------------------------ sequences
+
+    def next_value(self, ns: str, name: str, start: int = 1) -> int:
+        row = self.conn.execute(
+            "INSERT INTO sequences(ns, name, value) VALUES(?, ?, ?) "
+            "ON CONFLICT(ns, name) DO UPDATE SET value = value + 1 RETURNING value",
+            (ns, name, start),
+        ).fetchone()
+        return int(row[0])
+
+    # ------------------------------------------------------------------------------------ key/value
+
+    def kv_get(self, ns: str, key: str) -> Any:
+        row = self.conn.execute("SELECT value FROM kv WHERE ns=? AND key=?", (ns, key)).fetchone()
+        return None if row is None else orjson.loads(row[0])
+
+    def kv_put(self, ns: str, key: str, value: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO kv(ns, key, value) VALUES(?, ?, ?) ON CONFLICT(ns, key) DO UPDATE SET value=excluded.value",
+            (ns, key, orjson.dumps(value)),
+        )
+
+    def kv_delete(self, ns: str, key: str) -> None:
+        self.conn.execute("DELETE FROM kv WHERE ns=? AND key=?", (ns, key))
+
+    # ------------------------------------------------------------------------------------ clock
+
+    def clock_state(self, ns: str) -> tuple[bool, float | None, float]:
+        row = self.conn.execute(
+            "SELECT clock_frozen, clock_at, clock_offset FROM namespaces WHERE ns=?", (ns,)
+        ).fetchone()
+        if row is None:
+            return False, None, 0.0
+        return bool(row[0]), row[1], float(row[2])
+
+    def set_clock_state(self, ns: str, frozen: bool, at: float | None, offset: float) -> None:
+        self.conn.execute(
+            "INSERT INTO namespaces(ns, clock_frozen, clock_at, clock_offset) VALUES(?, ?, ?, ?) "
+            "ON CONFLICT(ns) DO UPDATE SET clock_frozen=excluded.clock_frozen, clock_at=excluded.clock_at, "
+            "clock_offset=excluded.clock_offset",
+            (ns, int(frozen), at, offset),
+        )
+
+    # ------------------------------------------------------------------------------------ tokens
+
+    def put_token(self, token: str, ns: str, user: str, expires: float) -> None:
+        self.conn.execute("DELETE FROM tokens WHERE expires < ?", (expires - 86400 * 7,))
+        self.conn.execute("INSERT INTO tokens VALUES(?, ?, ?, ?)", (token, ns, user, expires))
+
+    def get_token(self, token: str) -> tuple[str, str, float] | None:
+        row = self.conn.execute("SELECT ns, user, expires FROM tokens WHERE token=?", (token,)).fetchone()
+        return None if row is None else (row[0], row[1], float(row[2]))
+
+    # ------------------------------------------------------------------------------------ orders
+
+    def order_exists(self, ns: str, ohk: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM orders WHERE ns=? AND ohk=?", (ns, ohk)).fetchone() is not None
+
+    def order_key_by_no(self, ns: str, enterprise: str, document_type: str, order_no: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT ohk FROM orders WHERE ns=? AND enterprise_code=? AND document_type=? AND order_no=?",
+            (ns, enterprise, document_type, order_no),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def get_order(self, ns: str, ohk: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT doc FROM orders WHERE ns=? AND ohk=?", (ns, ohk)).fetchone()
+        return None if row is None else dict(orjson.loads(row[0]))
+
+    def get_rendered(self, ns: str, ohk: str, column: str) -> bytes | None:
+        if column not in ("r_details_json", "r_details_xml", "r_list_json", "r_list_xml"):
+            raise ValueError(column)
+        row = self.conn.execute(f"SELECT {column} FROM orders WHERE ns=? AND ohk=?", (ns, ohk)).fetchone()
+        return None if row is None or row[0] is None else bytes(row[0])
+
+    def save_order(self, ns: str, row: dict[str, Any], rendered: dict[str, bytes], *, insert: bool) -> None:
+        """Insert or rewrite one order with its query columns and rendered outputs."""
+        doc = row["doc"]
+        values = (
+            row["enterprise_code"],
+            row["document_type"],
+            row["order_no"],
+            row["order_date"],
+            row["createts"],
+            row["modifyts"],
+            row["min_status"],
+            row["max_status"],
+            orjson.dumps(doc),
+            rendered.get("details_json"),
+            rendered.get("details_xml"),
+            rendered.get("list_json"),
+            rendered.get("list_xml"),
+        )
+        if insert:
+            self.conn.execute(
+                "INSERT INTO orders(enterprise_code, document_type, order_no, order_date, createts, modifyts, "
+                "min_status, max_status, doc, r_details_json, r_details_xml, r_list_json, r_list_xml, ns, ohk) "
+                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, ns, row["ohk"]),
+            )
+        else:
+            self.conn.execute(
+                "UPDATE orders SET enterprise_code=?, document_type=?, order_no=?, order_date=?, createts=?, "
+                "modifyts=?, min_status=?, max_status=?, doc=?, r_details_json=?, r_details_xml=?, "
+                "r_list_json=?, r_list_xml=? WHERE ns=? AND ohk=?",
+                (*values, ns, row["ohk"]),
+            )
+            self.conn.execute("DELETE FROM order_lines WHERE ns=? AND ohk=?", (ns, row["ohk"]))
+        self.conn.executemany(
+            "INSERT INTO order_lines(ns, olk, ohk, item_id) VALUES(?, ?, ?, ?)",
+            [(ns, olk, row["ohk"], item) for olk, item in row["lines"]],
+        )
+
+    def delete_order(self, ns: str, ohk: str) -> None:
+        self.conn.execute("DELETE FROM orders WHERE ns=? AND ohk=?", (ns, ohk))
+        self.conn.execute("DELETE FROM order_lines WHERE ns=? AND ohk=?", (ns, ohk))
+
+    def count_orders(self, ns: str) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM orders WHERE ns=?", (ns,)).fetchone()[0])
