@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from . import control, rest
+from . import control, interop, resources, rest
 from .dispatch import Fake
 from .errors import BodyTooLarge, InternalError, MethodNotAllowed, NotFound, SterlingError
 from .http import response_format, rest_error
@@ -44,6 +44,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.extensions["sterling_mock"] = Fake(settings, store)
     app.register_blueprint(rest.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(interop.bp)
+    app.register_blueprint(resources.bp)
     app.wsgi_app = CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]
     _register_errors(app)
     return app

@@ -3,10 +3,10 @@ literal ``APIS`` table (one line per API); this module merges them in one place.
 
 from __future__ import annotations
 
-from . import orders, session
+from . import audits, changes, fulfilment, lists, multi, orders, session, shipments
 from .spec import ApiSpec
 
-FAMILIES = (session, orders)
+FAMILIES = (session, orders, lists, changes, audits, multi, fulfilment, shipments)
 
 APIS: dict[str, ApiSpec] = {name: spec for family in FAMILIES for name, spec in family.APIS.items()}
 

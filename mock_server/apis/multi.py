@@ -1,0 +1,7 @@
+"""(being written) APIs of the multi family."""
+
+from __future__ import annotations
+
+from .spec import ApiSpec
+
+APIS: dict[str, ApiSpec] = {}
