@@ -51,7 +51,7 @@ SCHEMA = [
         min_status TEXT NOT NULL,
         max_status TEXT NOT NULL,
         doc BLOB NOT NULL,
-        r_details_json BLOB, r_details_xml BLOB, r_list_json BLOB, r_list_xml BLOB)""",
+        r_list_json BLOB, r_list_xml BLOB)""",
     "CREATE UNIQUE INDEX IF NOT EXISTS orders_key ON orders(ns, ohk)",
     "CREATE UNIQUE INDEX IF NOT EXISTS orders_no ON orders(ns, enterprise_code, document_type, order_no)",
     "CREATE INDEX IF NOT EXISTS orders_modifyts ON orders(ns, modifyts, ohk)",
@@ -266,7 +266,7 @@ class Tx:
         return None if row is None else dict(orjson.loads(row[0]))
 
     def get_rendered(self, ns: str, ohk: str, column: str) -> bytes | None:
-        if column not in ("r_details_json", "r_details_xml", "r_list_json", "r_list_xml"):
+        if column not in ("r_list_json", "r_list_xml"):
             raise ValueError(column)
         row = self.conn.execute(f"SELECT {column} FROM orders WHERE ns=? AND ohk=?", (ns, ohk)).fetchone()
         return None if row is None or row[0] is None else bytes(row[0])
@@ -284,23 +284,20 @@ class Tx:
             row["min_status"],
             row["max_status"],
             orjson.dumps(doc),
-            rendered.get("details_json"),
-            rendered.get("details_xml"),
             rendered.get("list_json"),
             rendered.get("list_xml"),
         )
         if insert:
             self.conn.execute(
                 "INSERT INTO orders(enterprise_code, document_type, order_no, order_date, createts, modifyts, "
-                "min_status, max_status, doc, r_details_json, r_details_xml, r_list_json, r_list_xml, ns, ohk) "
-                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "min_status, max_status, doc, r_list_json, r_list_xml, ns, ohk) "
+                "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (*values, ns, row["ohk"]),
             )
         else:
             self.conn.execute(
                 "UPDATE orders SET enterprise_code=?, document_type=?, order_no=?, order_date=?, createts=?, "
-                "modifyts=?, min_status=?, max_status=?, doc=?, r_details_json=?, r_details_xml=?, "
-                "r_list_json=?, r_list_xml=? WHERE ns=? AND ohk=?",
+                "modifyts=?, min_status=?, max_status=?, doc=?, r_list_json=?, r_list_xml=? WHERE ns=? AND ohk=?",
                 (*values, ns, row["ohk"]),
             )
             self.conn.execute("DELETE FROM order_lines WHERE ns=? AND ohk=?", (ns, row["ohk"]))

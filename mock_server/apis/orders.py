@@ -29,14 +29,10 @@ def create_order(ctx: Ctx, doc: Doc) -> Output:
 def get_order_details(ctx: Ctx, doc: Doc) -> Output:
     """getOrderDetails by OrderHeaderKey or EnterpriseCode + OrderNo + DocumentType.
 
-    The default output is served from the rendered document stored with the order (reference §8); header
-    Notes, OrderDates, Extn and the audit columns come back only when a template names them.
+    The default output has the shape of reference §8; header Notes, OrderDates, Extn and the audit columns
+    come back only when a template names them.
     """
     key = model.resolve_key(ctx, doc)
-    if ctx.template is None:
-        stored = ctx.tx.get_rendered(ctx.ns, key, "r_details_xml" if ctx.fmt == "xml" else "r_details_json")
-        if stored is not None:
-            return Output("Order", prerendered={ctx.fmt: stored}, meta={"id": key})
     order = ctx.tx.get_order(ctx.ns, key) or {}
     descriptions = ctx.pipelines.get(order.get("DocumentType", "0001")).descriptions
     if ctx.template is None:
