@@ -172,3 +172,41 @@ class InternalError(SterlingError):
     code = "MOCK0500"
     description = "The fake hit an internal error; the call changed nothing."
     http_status = 500
+
+
+# --- queries and changes (MOCK0300-MOCK0399) ---------------------------------------------------------
+
+
+class InvalidQryType(SterlingError):
+    code = "MOCK0300"
+    description = "The QryType is not valid for the attribute's data type."
+
+
+class InvalidFilterValue(SterlingError):
+    code = "MOCK0301"
+    description = "A filter value cannot be read as the attribute's data type."
+
+
+class UnknownQueryAttribute(SterlingError):
+    code = "MOCK0302"
+    description = "The query names an attribute that is not a column of the list."
+
+
+class InvalidComplexQuery(SterlingError):
+    code = "MOCK0303"
+    description = "The ComplexQuery is not well formed."
+
+
+class InvalidPageRequest(SterlingError):
+    code = "MOCK0304"
+    description = "The getPage request is not valid."
+
+
+class PageSetExpired(SterlingError):
+    code = "MOCK0305"
+    description = "The PageSetToken is unknown or has expired; call again with Refresh=\"Y\" or no token."
+
+
+class InvalidOrderLine(SterlingError):
+    code = "MOCK0310"
+    description = "The order line does not exist on this order."

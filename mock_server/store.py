@@ -312,3 +312,50 @@ class Tx:
 
     def count_orders(self, ns: str) -> int:
         return int(self.conn.execute("SELECT count(*) FROM orders WHERE ns=?", (ns,)).fetchone()[0])
+
+    # ------------------------------------------------------------------------------------ audits (queries area)
+
+    def put_audit(self, ns: str, audit_key: str, ohk: str, doc: dict[str, Any]) -> None:
+        self.conn.execute(
+            "INSERT INTO order_audits(ns, audit_key, ohk, doc) VALUES(?, ?, ?, ?)", (ns, audit_key, ohk, orjson.dumps(doc))
+        )
+
+    def audits_of(self, ns: str, ohk: str) -> list[dict[str, Any]]:
+        rows = self.conn.execute(
+            "SELECT doc FROM order_audits WHERE ns=? AND ohk=? ORDER BY audit_key", (ns, ohk)
+        ).fetchall()
+        return [dict(orjson.loads(row[0])) for row in rows]
+
+    # ------------------------------------------------------------------------------------ page sets (queries area)
+
+    def put_page_set(self, ns: str, token: str, created: float, expires: float, meta: dict[str, Any],
+                     rows: list[tuple[str, bytes | None]], keep: int) -> None:
+        """Store one result set; drop expired ones and all but the newest ``keep`` of the namespace."""
+        self.conn.execute("DELETE FROM page_sets WHERE ns=? AND expires < ?", (ns, created))
+        self.conn.execute(
+            "DELETE FROM page_sets WHERE ns=? AND token NOT IN "
+            "(SELECT token FROM page_sets WHERE ns=? ORDER BY created DESC, token DESC LIMIT ?)",
+            (ns, ns, max(keep - 1, 0)),
+        )
+        self.conn.execute(
+            "DELETE FROM page_rows WHERE ns=? AND token NOT IN (SELECT token FROM page_sets WHERE ns=?)", (ns, ns)
+        )
+        self.conn.execute(
+            "INSERT INTO page_sets(ns, token, created, expires, meta) VALUES(?, ?, ?, ?, ?)",
+            (ns, token, created, expires, orjson.dumps(meta)),
+        )
+        self.conn.executemany(
+            "INSERT INTO page_rows(ns, token, pos, key, doc) VALUES(?, ?, ?, ?, ?)",
+            ((ns, token, pos, key, doc) for pos, (key, doc) in enumerate(rows)),
+        )
+
+    def get_page_set(self, ns: str, token: str) -> tuple[float, dict[str, Any]] | None:
+        row = self.conn.execute("SELECT expires, meta FROM page_sets WHERE ns=? AND token=?", (ns, token)).fetchone()
+        return None if row is None else (float(row[0]), dict(orjson.loads(row[1])))
+
+    def page_rows(self, ns: str, token: str, start: int, count: int) -> list[tuple[str, bytes | None]]:
+        rows = self.conn.execute(
+            "SELECT key, doc FROM page_rows WHERE ns=? AND token=? AND pos >= ? AND pos < ? ORDER BY pos",
+            (ns, token, start, start + count),
+        ).fetchall()
+        return [(str(r[0]), None if r[1] is None else bytes(r[1])) for r in rows]

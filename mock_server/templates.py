@@ -13,9 +13,22 @@ from client.wire import Doc, as_list
 
 #: Root attributes of list outputs that come back whatever the template says [OBS].
 PAGING_ATTRS = frozenset(
-    {"TotalOrderList", "LastOrderHeaderKey", "LastRecordSet", "ReadFromHistory", "TotalLineList",
-     "LastOrderLineKey", "TotalOrderReleaseList", "LastOrderReleaseKey", "TotalNumberOfRecords",
-     "IsFirstPage", "IsLastPage", "IsValidPage", "PageNumber", "PageSetToken"}
+    {
+        "TotalOrderList",
+        "LastOrderHeaderKey",
+        "LastRecordSet",
+        "ReadFromHistory",
+        "TotalLineList",
+        "LastOrderLineKey",
+        "TotalOrderReleaseList",
+        "LastOrderReleaseKey",
+        "TotalNumberOfRecords",
+        "IsFirstPage",
+        "IsLastPage",
+        "IsValidPage",
+        "PageNumber",
+        "PageSetToken",
+    }
 )
 
 
@@ -25,9 +38,9 @@ def apply_template(root: str, doc: Doc, template: Doc, *, keep_paging: bool = Tr
     out: Doc = {}
     if attrs:
         for name in attrs:
-            value = doc.get(name)
-            if isinstance(value, str):
-                out[name] = value
+            found = doc.get(name)
+            if isinstance(found, str):
+                out[name] = found
         if keep_paging:
             out.update({k: v for k, v in doc.items() if k in PAGING_ATTRS and isinstance(v, str)})
     else:
@@ -44,3 +57,18 @@ def apply_template(root: str, doc: Doc, template: Doc, *, keep_paging: bool = Tr
         elif isinstance(value, list):
             out[name] = [apply_template(name, item, sub, keep_paging=False) for item in as_list(value)]
     return out
+
+
+def item_template(template: Doc | None, name: str) -> Doc | None:
+    """The template of a list's repeated element (``OrderList/Order``), or None when it names none."""
+    if template is None:
+        return None
+    sub = template.get(name)
+    if isinstance(sub, list):
+        sub = sub[0] if sub else None
+    return sub if isinstance(sub, dict) else None
+
+
+def needs_full_order(template: Doc, available: Doc) -> bool:
+    """Does the template name a child element the light view lacks (lines, statuses, detail-only parts)?"""
+    return any(not isinstance(value, str) and name not in available for name, value in template.items())

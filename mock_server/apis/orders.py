@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from client.wire import Doc
 
-from .. import model, render
+from .. import audit, model, render
 from ..context import Ctx, Output
 from .spec import ApiSpec
 from ..templates import apply_template
@@ -19,6 +19,7 @@ def create_order(ctx: Ctx, doc: Doc) -> Output:
     """
     order = model.new_order(ctx, doc)
     model.save(ctx, order, insert=True)
+    audit.record(ctx, None, order, ["CREATE"])
     if ctx.template is not None:
         full = render.full_order(order, ctx.settings, ctx.pipelines.get(order["DocumentType"]).descriptions)
         return Output("Order", apply_template("Order", full, ctx.template))

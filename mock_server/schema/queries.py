@@ -1,6 +1,19 @@
-"""Tables of the queries area (each has an ``ns`` column; list per-namespace tables in NS_TABLES)."""
+"""Tables of the queries area: order audits, getPage result sets."""
 
 from __future__ import annotations
 
-STATEMENTS: list[str] = []
-NS_TABLES: tuple[str, ...] = ()
+STATEMENTS: list[str] = [
+    """CREATE TABLE IF NOT EXISTS order_audits(
+        ns TEXT NOT NULL, audit_key TEXT NOT NULL, ohk TEXT NOT NULL, doc BLOB NOT NULL,
+        PRIMARY KEY(ns, audit_key)) WITHOUT ROWID""",
+    "CREATE INDEX IF NOT EXISTS order_audits_order ON order_audits(ns, ohk, audit_key)",
+    # A getPage GENERIC result set: its header (api, root, paging attributes, expiry on the virtual clock)
+    # and its rows in order (a key to render from, or a stored document for lists rendered generically).
+    """CREATE TABLE IF NOT EXISTS page_sets(
+        ns TEXT NOT NULL, token TEXT NOT NULL, created REAL NOT NULL, expires REAL NOT NULL,
+        meta BLOB NOT NULL, PRIMARY KEY(ns, token)) WITHOUT ROWID""",
+    """CREATE TABLE IF NOT EXISTS page_rows(
+        ns TEXT NOT NULL, token TEXT NOT NULL, pos INTEGER NOT NULL, key TEXT NOT NULL, doc BLOB,
+        PRIMARY KEY(ns, token, pos)) WITHOUT ROWID""",
+]
+NS_TABLES: tuple[str, ...] = ("order_audits", "page_sets", "page_rows")
