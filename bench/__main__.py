@@ -1,0 +1,130 @@
+"""``make bench``: the fake against a minimal Flask static baseline measured in the same run.
+
+Usage: ``python -m bench [--quick] [--only foundation,queries,...] [--seconds 8]``.  Every throughput figure is
+printed as a ratio to the baseline's requests/second in this run (runs on shared machines vary by ±25 %).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from .harness import AUTH, ROOT, Load, Server, baseline_server, fake_server, json_body, rss_mib
+
+SECTIONS = ("foundation", "queries", "lifecycle", "sync", "inprocess", "scale")
+
+
+def report(label: str, figure: str) -> None:
+    print(f"  {label:<58} {figure}", flush=True)
+
+
+def startup(tmp: Path, runs: int) -> list[float]:
+    """Seconds from process start to the first successful createOrder, on an empty store."""
+    times = []
+    body = json_body({"EnterpriseCode": "Matrix-R", "OrderLines": {"OrderLine": [{"OrderedQty": "1"}]}})
+    for n in range(runs):
+        server = fake_server(str(tmp / f"startup-{n}.db"), "--demo-orders", "0")
+        server.port = __import__("bench.harness", fromlist=["free_port"]).free_port()
+        cmd = [part.replace("{port}", str(server.port)) for part in server.cmd]
+        started = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while True:
+                try:
+                    response = requests.post(f"{server.url}/smcfs/restapi/invoke/createOrder", data=body,
+                                             headers={"Authorization": AUTH, "Content-Type": "application/json"},
+                                             timeout=2)
+                    if response.status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.002)
+                if time.perf_counter() - started > 30:
+                    raise RuntimeError("fake did not start")
+            times.append(time.perf_counter() - started)
+        finally:
+            process.terminate()
+            process.wait(10)
+    return times
+
+
+def line(name: str, load: Load, base: Load) -> None:
+    report(name, f"{load.requests_per_s:8.0f} req/s  {load.requests_per_s / base.requests_per_s:5.2f}x  "
+           f"p50 {load.p50_ms:6.2f} ms  p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:5.2f} ms/req  "
+           f"rss {load.peak_rss_mib:5.0f} MiB  errors {load.errors}")
+
+
+def foundation(quick: bool, seconds: float) -> None:
+    from .harness import drive
+
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        times = startup(tmp, 3 if quick else 5)
+        report("startup to first createOrder (median, empty store)", f"{statistics.median(times):.3f} s "
+               f"(min {min(times):.3f}, target < 0.5 s)")
+        base = baseline_server().start()
+        try:
+            base_load = drive(base, "GET", "/", seconds=seconds)
+        finally:
+            base.stop()
+        line("baseline: Flask static 42 KB under gunicorn (= 1.0x)", base_load, base_load)
+        db = str(tmp / "bench.db")
+        subprocess.run([sys.executable, "-m", "mock_server", "seed", "--orders", "1000", "--db", db], cwd=ROOT,
+                       check=True, capture_output=True)
+        keys = [r[0] for r in sqlite3.connect(db).execute("SELECT ohk FROM orders LIMIT 200")]
+        fake = fake_server(db).start()
+        try:
+            report("idle RSS, master + 2 workers", f"{rss_mib(fake.pids()):.0f} MiB (target < 100 MiB)")
+            headers = {"Authorization": AUTH, "Content-Type": "application/json"}
+            create = json_body({
+                "EnterpriseCode": "Matrix-R",
+                "OrderLines": {"OrderLine": [
+                    {"OrderedQty": "2", "Item": {"ItemID": f"SKU-{n}"}, "LinePriceInfo": {"UnitPrice": "10.00"}}
+                    for n in range(3)]},
+            })
+            line("createOrder, 3 lines, JSON, durable (synchronous=FULL)",
+                 drive(fake, "POST", "/smcfs/restapi/invoke/createOrder", body=create, headers=headers,
+                       seconds=seconds), base_load)
+            details = [json_body({"OrderHeaderKey": k}) for k in keys]
+            line("getOrderDetails, JSON", drive(fake, "POST", "/smcfs/restapi/invoke/getOrderDetails",
+                                                 bodies=details, headers=headers, seconds=seconds), base_load)
+            line("getOrderDetails, XML", drive(fake, "POST", "/smcfs/restapi/invoke/getOrderDetails",
+                                                bodies=details, headers={**headers, "Accept": "application/xml"},
+                                                seconds=seconds), base_load)
+        finally:
+            fake.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="bench")
+    parser.add_argument("--quick", action="store_true", help="smaller data and shorter runs")
+    parser.add_argument("--only", default="", help="comma-separated sections: " + ",".join(SECTIONS))
+    parser.add_argument("--seconds", type=float, default=8.0)
+    args = parser.parse_args()
+    chosen = [s for s in args.only.split(",") if s] or list(SECTIONS)
+    seconds = min(args.seconds, 3.0) if args.quick else args.seconds
+    for section in chosen:
+        print(f"\n== {section}", flush=True)
+        if section == "foundation":
+            foundation(args.quick, seconds)
+            continue
+        try:
+            module = importlib.import_module(f"bench.{section}")
+        except ModuleNotFoundError:
+            report("(not available yet)", "-")
+            continue
+        module.run(report, args.quick)
+    return 0
+
+
+if __name__ == "__main__":
+    del Server
+    sys.exit(main())
