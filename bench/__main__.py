@@ -40,9 +40,12 @@ def startup(tmp: Path, runs: int) -> list[float]:
         try:
             while True:
                 try:
-                    response = requests.post(f"{server.url}/smcfs/restapi/invoke/createOrder", data=body,
-                                             headers={"Authorization": AUTH, "Content-Type": "application/json"},
-                                             timeout=2)
+                    response = requests.post(
+                        f"{server.url}/smcfs/restapi/invoke/createOrder",
+                        data=body,
+                        headers={"Authorization": AUTH, "Content-Type": "application/json"},
+                        timeout=2,
+                    )
                     if response.status_code == 200:
                         break
                 except requests.ConnectionError:
@@ -57,9 +60,12 @@ def startup(tmp: Path, runs: int) -> list[float]:
 
 
 def line(name: str, load: Load, base: Load) -> None:
-    report(name, f"{load.requests_per_s:8.0f} req/s  {load.requests_per_s / base.requests_per_s:5.2f}x  "
-           f"p50 {load.p50_ms:6.2f} ms  p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:5.2f} ms/req  "
-           f"rss {load.peak_rss_mib:5.0f} MiB  errors {load.errors}")
+    report(
+        name,
+        f"{load.requests_per_s:8.0f} req/s  {load.requests_per_s / base.requests_per_s:5.2f}x  "
+        f"p50 {load.p50_ms:6.2f} ms  p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:5.2f} ms/req  "
+        f"rss {load.peak_rss_mib:5.0f} MiB  errors {load.errors}",
+    )
 
 
 def foundation(quick: bool, seconds: float) -> None:
@@ -68,8 +74,10 @@ def foundation(quick: bool, seconds: float) -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         times = startup(tmp, 3 if quick else 5)
-        report("startup to first createOrder (median, empty store)", f"{statistics.median(times):.3f} s "
-               f"(min {min(times):.3f}, target < 0.5 s)")
+        report(
+            "startup to first createOrder (median, empty store)",
+            f"{statistics.median(times):.3f} s (min {min(times):.3f}, target < 0.5 s)",
+        )
         base = baseline_server().start()
         try:
             base_load = drive(base, "GET", "/", seconds=seconds)
@@ -77,28 +85,69 @@ def foundation(quick: bool, seconds: float) -> None:
             base.stop()
         line("baseline: Flask static 42 KB under gunicorn (= 1.0x)", base_load, base_load)
         db = str(tmp / "bench.db")
-        subprocess.run([sys.executable, "-m", "mock_server", "seed", "--orders", "1000", "--db", db], cwd=ROOT,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "mock_server", "seed", "--orders", "1000", "--db", db],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         keys = [r[0] for r in sqlite3.connect(db).execute("SELECT ohk FROM orders LIMIT 200")]
         fake = fake_server(db).start()
         try:
             report("idle RSS, master + 2 workers", f"{rss_mib(fake.pids()):.0f} MiB (target < 100 MiB)")
             headers = {"Authorization": AUTH, "Content-Type": "application/json"}
-            create = json_body({
-                "EnterpriseCode": "Matrix-R",
-                "OrderLines": {"OrderLine": [
-                    {"OrderedQty": "2", "Item": {"ItemID": f"SKU-{n}"}, "LinePriceInfo": {"UnitPrice": "10.00"}}
-                    for n in range(3)]},
-            })
-            line("createOrder, 3 lines, JSON, durable (synchronous=FULL)",
-                 drive(fake, "POST", "/smcfs/restapi/invoke/createOrder", body=create, headers=headers,
-                       seconds=seconds), base_load)
+            create = json_body(
+                {
+                    "EnterpriseCode": "Matrix-R",
+                    "OrderLines": {
+                        "OrderLine": [
+                            {
+                                "OrderedQty": "2",
+                                "Item": {"ItemID": f"SKU-{n}"},
+                                "LinePriceInfo": {"UnitPrice": "10.00"},
+                            }
+                            for n in range(3)
+                        ]
+                    },
+                }
+            )
+            line(
+                "createOrder, 3 lines, JSON, durable (synchronous=FULL)",
+                drive(
+                    fake,
+                    "POST",
+                    "/smcfs/restapi/invoke/createOrder",
+                    body=create,
+                    headers=headers,
+                    seconds=seconds,
+                ),
+                base_load,
+            )
             details = [json_body({"OrderHeaderKey": k}) for k in keys]
-            line("getOrderDetails, JSON", drive(fake, "POST", "/smcfs/restapi/invoke/getOrderDetails",
-                                                 bodies=details, headers=headers, seconds=seconds), base_load)
-            line("getOrderDetails, XML", drive(fake, "POST", "/smcfs/restapi/invoke/getOrderDetails",
-                                                bodies=details, headers={**headers, "Accept": "application/xml"},
-                                                seconds=seconds), base_load)
+            line(
+                "getOrderDetails, JSON",
+                drive(
+                    fake,
+                    "POST",
+                    "/smcfs/restapi/invoke/getOrderDetails",
+                    bodies=details,
+                    headers=headers,
+                    seconds=seconds,
+                ),
+                base_load,
+            )
+            line(
+                "getOrderDetails, XML",
+                drive(
+                    fake,
+                    "POST",
+                    "/smcfs/restapi/invoke/getOrderDetails",
+                    bodies=details,
+                    headers={**headers, "Accept": "application/xml"},
+                    seconds=seconds,
+                ),
+                base_load,
+            )
         finally:
             fake.stop()
 

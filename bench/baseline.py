@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from flask import Flask, Response
 
-BODY = (b'{"Order":[' + b",".join([b'{"OrderNo":"Y100000001","Status":"Created","Pad":"' + b"x" * 2000 + b'"}'] * 20)
-        + b"]}")
+BODY = (
+    b'{"Order":['
+    + b",".join([b'{"OrderNo":"Y100000001","Status":"Created","Pad":"' + b"x" * 2000 + b'"}'] * 20)
+    + b"]}"
+)
 
 app = Flask("baseline")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import re
@@ -65,10 +66,8 @@ def cpu_seconds(pids: list[int]) -> float:
 def rss_mib(pids: list[int]) -> float:
     total = 0
     for pid in pids:
-        try:
+        with contextlib.suppress(OSError, IndexError):
             total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
-        except (OSError, IndexError):
-            pass
     return total / 2**20
 
 
@@ -86,8 +85,13 @@ class Server:
         self.port = self.port or free_port()
         cmd = [part.replace("{port}", str(self.port)) for part in self.cmd]
         started = time.perf_counter()
-        self.process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        env={**os.environ, **self.env})
+        self.process = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, **self.env},
+        )
         deadline = time.monotonic() + ready_timeout
         while time.monotonic() < deadline:
             try:
@@ -117,14 +121,31 @@ class Server:
 
 
 def fake_server(db: str, *args: str) -> Server:
-    return Server("sterling-mock", [sys.executable, "-m", "mock_server", "serve", "--port", "{port}", "--db", db,
-                                    "--quiet", *args], "/_fake/health")
+    return Server(
+        "sterling-mock",
+        [sys.executable, "-m", "mock_server", "serve", "--port", "{port}", "--db", db, "--quiet", *args],
+        "/_fake/health",
+    )
 
 
 def baseline_server() -> Server:
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    return Server("flask-static", [gunicorn, "-w", "2", "-k", "sync", "-b", "127.0.0.1:{port}", "--log-level",
-                                   "warning", "bench.baseline:app"], "/")
+    return Server(
+        "flask-static",
+        [
+            gunicorn,
+            "-w",
+            "2",
+            "-k",
+            "sync",
+            "-b",
+            "127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "bench.baseline:app",
+        ],
+        "/",
+    )
 
 
 @dataclass
@@ -137,7 +158,9 @@ class Load:
     errors: int
 
 
-def _lua(method: str, path: str, body: bytes | None, headers: dict[str, str], bodies: list[bytes] | None) -> str:
+def _lua(
+    method: str, path: str, body: bytes | None, headers: dict[str, str], bodies: list[bytes] | None
+) -> str:
     lines = [f'wrk.method = "{method}"', f'wrk.path = "{path}"']
     for key, value in headers.items():
         lines.append(f'wrk.headers["{key}"] = "{value}"')
@@ -145,7 +168,9 @@ def _lua(method: str, path: str, body: bytes | None, headers: dict[str, str], bo
         quoted = ",".join("[==[" + b.decode() + "]==]" for b in bodies)
         lines.append(f"local bodies = {{{quoted}}}")
         lines.append("local i = 0")
-        lines.append("request = function() i = i % #bodies + 1; return wrk.format(nil, nil, nil, bodies[i]) end")
+        lines.append(
+            "request = function() i = i % #bodies + 1; return wrk.format(nil, nil, nil, bodies[i]) end"
+        )
     elif body is not None:
         lines.append("wrk.body = [==[" + body.decode() + "]==]")
     lines.append(
@@ -158,9 +183,18 @@ def _lua(method: str, path: str, body: bytes | None, headers: dict[str, str], bo
     return "\n".join(lines)
 
 
-def drive(server: Server, method: str, path: str, *, body: bytes | None = None, bodies: list[bytes] | None = None,
-          headers: dict[str, str] | None = None, seconds: float = 8.0, warmup: float = 2.0,
-          connections: int = 16) -> Load:
+def drive(
+    server: Server,
+    method: str,
+    path: str,
+    *,
+    body: bytes | None = None,
+    bodies: list[bytes] | None = None,
+    headers: dict[str, str] | None = None,
+    seconds: float = 8.0,
+    warmup: float = 2.0,
+    connections: int = 16,
+) -> Load:
     """Load ``server`` with 16 connections for ``warmup`` + ``seconds``; figures from the measured part."""
     headers = headers or {}
     wrk = shutil.which("wrk")
@@ -169,8 +203,20 @@ def drive(server: Server, method: str, path: str, *, body: bytes | None = None, 
             script.write(_lua(method, path, body, headers, bodies))
         try:
             if warmup:
-                subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{max(1, int(warmup))}s", "-s", script.name, server.url],
-                               capture_output=True, check=False, timeout=warmup + 30)
+                subprocess.run(
+                    [
+                        wrk,
+                        "-t2",
+                        f"-c{connections}",
+                        f"-d{max(1, int(warmup))}s",
+                        "-s",
+                        script.name,
+                        server.url,
+                    ],
+                    capture_output=True,
+                    check=False,
+                    timeout=warmup + 30,
+                )
             pids = server.pids()
             cpu_before = cpu_seconds(pids)
             peak = [rss_mib(pids)]
@@ -182,9 +228,23 @@ def drive(server: Server, method: str, path: str, *, body: bytes | None = None, 
 
             sampler = threading.Thread(target=sample, daemon=True)
             sampler.start()
-            out = subprocess.run([wrk, "-t2", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--timeout", "10s", "-s",
-                                  script.name, server.url], capture_output=True, text=True, check=False,
-                                 timeout=seconds + 60).stdout
+            out = subprocess.run(
+                [
+                    wrk,
+                    "-t2",
+                    f"-c{connections}",
+                    f"-d{max(1, int(seconds))}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    script.name,
+                    server.url,
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=seconds + 60,
+            ).stdout
             stop.set()
             sampler.join()
             cpu = cpu_seconds(server.pids()) - cpu_before
@@ -198,8 +258,16 @@ def drive(server: Server, method: str, path: str, *, body: bytes | None = None, 
     return _python_drive(server, method, path, body, bodies, headers, seconds, connections)
 
 
-def _python_drive(server: Server, method: str, path: str, body: bytes | None, bodies: list[bytes] | None,
-                  headers: dict[str, str], seconds: float, connections: int) -> Load:
+def _python_drive(
+    server: Server,
+    method: str,
+    path: str,
+    body: bytes | None,
+    bodies: list[bytes] | None,
+    headers: dict[str, str],
+    seconds: float,
+    connections: int,
+) -> Load:
     """Fallback when wrk is missing: threads with keep-alive sessions (itself CPU-bound: figures are lower)."""
     latencies: list[float] = []
     errors = [0]
@@ -229,8 +297,14 @@ def _python_drive(server: Server, method: str, path: str, body: bytes | None, bo
     cpu = cpu_seconds(server.pids()) - cpu_before
     latencies.sort()
     count = max(len(latencies), 1)
-    return Load(len(latencies) / seconds, 1000 * latencies[count // 2], 1000 * latencies[int(count * 0.99)],
-                1000 * cpu / count, rss_mib(server.pids()), errors[0])
+    return Load(
+        len(latencies) / seconds,
+        1000 * latencies[count // 2],
+        1000 * latencies[int(count * 0.99)],
+        1000 * cpu / count,
+        rss_mib(server.pids()),
+        errors[0],
+    )
 
 
 def json_body(doc: dict[str, Any]) -> bytes:

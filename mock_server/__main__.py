@@ -42,14 +42,18 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sterling-mock", description="A local, stateful fake of IBM Sterling OMS.")
+    parser = argparse.ArgumentParser(
+        prog="sterling-mock", description="A local, stateful fake of IBM Sterling OMS."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the fake under its production server (gunicorn)")
     serve.add_argument("--host", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 9080)")
     serve.add_argument("--workers", type=int, help="worker processes (default 2)")
-    serve.add_argument("--demo-orders", type=int, help="orders seeded into an empty store (default 300; 0: none)")
+    serve.add_argument(
+        "--demo-orders", type=int, help="orders seeded into an empty store (default 300; 0: none)"
+    )
     serve.add_argument("--throttle", action="store_true", default=None, help="turn throttling on")
     serve.add_argument("--log-level", help="gunicorn log level (default warning)")
     serve.add_argument("--quiet", action="store_true", help="do not print the banner")
@@ -74,11 +78,13 @@ def banner(settings: Settings, orders: int, example: tuple[str, str] | None = No
             f"  control      http://{settings.host}:{settings.port}/_fake/health",
             "  try:",
             f"    curl -u {user}:{password} -H 'Content-Type: application/json' \\",
-            f"      -d '{{\"EnterpriseCode\": \"{example[0]}\", \"OrderNo\": \"{example[1]}\"}}' "
-            f"{base}/invoke/getOrderDetails" if example else "",
+            f'      -d \'{{"EnterpriseCode": "{example[0]}", "OrderNo": "{example[1]}"}}\' '
+            f"{base}/invoke/getOrderDetails"
+            if example
+            else "",
             f"    curl -u {user}:{password} -H 'Content-Type: application/json' \\",
-            f"      -d '{{\"EnterpriseCode\": \"Matrix-R\", \"OrderLines\": {{\"OrderLine\": [{{\"OrderedQty\": \"2\", "
-            f"\"Item\": {{\"ItemID\": \"SHOE-101\"}}}}]}}}}' {base}/invoke/createOrder",
+            f'      -d \'{{"EnterpriseCode": "Matrix-R", "OrderLines": {{"OrderLine": [{{"OrderedQty": "2", '
+            f'"Item": {{"ItemID": "SHOE-101"}}}}]}}}}\' {base}/invoke/createOrder',
         ]
     )
 
@@ -96,8 +102,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
     )
     if settings.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: binding {settings.host}: the fake and its control plane are reachable from the network",
-              file=sys.stderr)
+        print(
+            f"warning: binding {settings.host}: the fake and its control plane are reachable from the network",
+            file=sys.stderr,
+        )
     serve(settings, quiet=args.quiet)
     return 0
 

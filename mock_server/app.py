@@ -80,7 +80,9 @@ def _register_errors(app: Flask) -> None:
         elif status == 404:
             error = NotFound(f"No Sterling resource at {request.path}.")
         else:
-            error = SterlingError(exc.description or exc.name, code="MOCK0400", description=exc.name, http_status=status)
+            error = SterlingError(
+                exc.description or exc.name, code="MOCK0400", description=exc.name, http_status=status
+            )
         return rest_error(error, _error_format())
 
     @app.errorhandler(Exception)
@@ -89,4 +91,3 @@ def _register_errors(app: Flask) -> None:
         if _is_control():
             return control.error_response(500, "INTERNAL", type(exc).__name__)
         return rest_error(InternalError(type(exc).__name__), _error_format())
-

@@ -56,16 +56,25 @@ def _b64url_decode(text: str) -> bytes:
 def make_jwt(settings: Settings, user: str, issued: float) -> str:
     """An HS256 JWT (RFC 7519) for ``user``, expiring ``token_lifetime`` seconds later on the virtual clock."""
     header = _b64url(json.dumps({"alg": "HS256", "typ": "JWT"}, separators=(",", ":")).encode())
-    claims = {"sub": user, "iat": int(issued), "exp": int(issued + settings.token_lifetime), "iss": "sterling-mock"}
+    claims = {
+        "sub": user,
+        "iat": int(issued),
+        "exp": int(issued + settings.token_lifetime),
+        "iss": "sterling-mock",
+    }
     payload = _b64url(json.dumps(claims, separators=(",", ":")).encode())
-    signature = hmac.new(settings.jwt_secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+    signature = hmac.new(
+        settings.jwt_secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256
+    ).digest()
     return f"{header}.{payload}.{_b64url(signature)}"
 
 
 def verify_jwt(settings: Settings, token: str, now: float) -> str:
     try:
         header, payload, signature = token.split(".")
-        expected = hmac.new(settings.jwt_secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest()
+        expected = hmac.new(
+            settings.jwt_secret.encode(), f"{header}.{payload}".encode(), hashlib.sha256
+        ).digest()
         if not hmac.compare_digest(expected, _b64url_decode(signature)):
             raise _fail(settings, "The bearer token's signature is invalid.")
         claims = json.loads(_b64url_decode(payload))

@@ -81,7 +81,8 @@ def parse_datetime(raw: str, *, attribute: str = "date") -> datetime:
             return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC)
         m = _COMPACT_DT.match(text)
         if m:
-            return datetime(*(int(g) for g in m.groups()), tzinfo=UTC)  # type: ignore[misc]
+            y, mo, d, h, mi, se = (int(g) for g in m.groups())
+            return datetime(y, mo, d, h, mi, se, tzinfo=UTC)
         if text.endswith(("Z", "z")):
             text = text[:-1] + "+00:00"
         text = _OFFSET_NO_COLON.sub(r"\1\2:\3", text) if re.search(r"[T ]\d", text) else text

@@ -60,8 +60,10 @@ class Fake:
             found = _template_from_file(os.path.join(self.settings.template_dir, template_id))
             if found is not None:
                 return found
-        raise InvalidValue(f"No output template '{template_id}' is registered.",
-                           attributes={"Name": "_templateId", "Value": template_id})
+        raise InvalidValue(
+            f"No output template '{template_id}' is registered.",
+            attributes={"Name": "_templateId", "Value": template_id},
+        )
 
     def invoke(self, call: Call, doc: Doc) -> Output:
         """Run one API in one transaction: a failed call changes nothing."""
@@ -69,8 +71,15 @@ class Fake:
         try:
             with self.store.write() if spec.writes else self.store.read() as tx:
                 ctx = Ctx(
-                    tx=tx, ns=call.ns, user=call.user, settings=self.settings, pipelines=self.pipelines,
-                    api=call.api, progid=call.progid, template=call.template, fmt=call.fmt,
+                    tx=tx,
+                    ns=call.ns,
+                    user=call.user,
+                    settings=self.settings,
+                    pipelines=self.pipelines,
+                    api=call.api,
+                    progid=call.progid,
+                    template=call.template,
+                    fmt=call.fmt,
                 )
                 output = spec.fn(ctx, doc)
                 return Output.none() if spec.void else output

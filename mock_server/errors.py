@@ -204,7 +204,7 @@ class InvalidPageRequest(SterlingError):
 
 class PageSetExpired(SterlingError):
     code = "MOCK0305"
-    description = "The PageSetToken is unknown or has expired; call again with Refresh=\"Y\" or no token."
+    description = 'The PageSetToken is unknown or has expired; call again with Refresh="Y" or no token.'
 
 
 class InvalidOrderLine(SterlingError):

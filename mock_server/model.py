@@ -37,7 +37,9 @@ def decimal_of(doc: Doc, name: str, default: str = "0", *, minimum: Decimal | No
             f"{name}={raw!r} is not a number.", attributes={"Name": name, "Value": raw}
         ) from None
     if minimum is not None and value < minimum:
-        raise InvalidValue(f"{name}={raw!r} must not be below {minimum}.", attributes={"Name": name, "Value": raw})
+        raise InvalidValue(
+            f"{name}={raw!r} must not be below {minimum}.", attributes={"Name": name, "Value": raw}
+        )
     return value
 
 
@@ -110,13 +112,17 @@ def new_order(ctx: Ctx, doc: Doc) -> Doc:
     order = _clean(doc)
     enterprise = present(order, "EnterpriseCode")
     if enterprise is None:
-        raise MandatoryMissing("EnterpriseCode is mandatory for createOrder.", attributes={"Name": "EnterpriseCode"})
+        raise MandatoryMissing(
+            "EnterpriseCode is mandatory for createOrder.", attributes={"Name": "EnterpriseCode"}
+        )
     document_type = order.setdefault("DocumentType", "0001")
     stamp = ctx.stamp()
     key = present(order, "OrderHeaderKey") or ctx.new_key()
     if ctx.tx.order_exists(ctx.ns, key):
         raise RecordAlreadyExists(f"OrderHeaderKey {key} exists.", attributes={"OrderHeaderKey": key})
-    order_no = present(order, "OrderNo") or f"Y{ctx.tx.next_value(ctx.ns, 'order_no:' + enterprise, 100000001):09d}"
+    order_no = (
+        present(order, "OrderNo") or f"Y{ctx.tx.next_value(ctx.ns, 'order_no:' + enterprise, 100000001):09d}"
+    )
     if ctx.tx.order_key_by_no(ctx.ns, enterprise, document_type, order_no) is not None:
         raise RecordAlreadyExists(
             f"Order {order_no} exists for {enterprise} / {document_type}.",
@@ -207,11 +213,17 @@ def touch(ctx: Ctx, element: Doc) -> None:
 def _charges(container: Any, wrapper: str, name: str) -> tuple[Decimal, Decimal]:
     charges = Decimal(0)
     discounts = Decimal(0)
-    for charge in as_list(container.get(wrapper, {}).get(name) if isinstance(container.get(wrapper), dict) else None):
-        amount = decimal_of(charge, "ChargeAmount") if present(charge, "ChargeAmount") else (
-            decimal_of(charge, "ChargePerLine")
+    for charge in as_list(
+        container.get(wrapper, {}).get(name) if isinstance(container.get(wrapper), dict) else None
+    ):
+        amount = (
+            decimal_of(charge, "ChargeAmount")
+            if present(charge, "ChargeAmount")
+            else (decimal_of(charge, "ChargePerLine"))
         )
-        is_discount = charge.get("IsDiscount") == "Y" or "DISCOUNT" in str(charge.get("ChargeCategory", "")).upper()
+        is_discount = (
+            charge.get("IsDiscount") == "Y" or "DISCOUNT" in str(charge.get("ChargeCategory", "")).upper()
+        )
         if is_discount:
             discounts += abs(amount)
         else:
@@ -248,11 +260,15 @@ def recompute(ctx: Ctx, order: Doc) -> None:
         low, high = statuses.min_max(pairs)
         cancelled = quantity_in(line, statuses.CANCELLED)
         shipped = sum(
-            (Decimal(r["StatusQty"]) for r in rows if statuses.sort_key(str(r["Status"])) >= statuses.sort_key("3700")
-             and r["Status"] != statuses.CANCELLED),
+            (
+                Decimal(r["StatusQty"])
+                for r in rows
+                if statuses.sort_key(str(r["Status"])) >= statuses.sort_key("3700")
+                and r["Status"] != statuses.CANCELLED
+            ),
             Decimal(0),
         )
-        ordered = Decimal(line.get("OriginalOrderedQty", line["OrderedQty"])) - cancelled
+        ordered = Decimal(str(line.get("OriginalOrderedQty", line["OrderedQty"]))) - cancelled
         line["OrderedQty"] = qty_text(max(ordered, Decimal(0)))
         line["OpenQty"] = qty_text(max(ordered - shipped, Decimal(0)))
         line.update(
@@ -268,9 +284,14 @@ def recompute(ctx: Ctx, order: Doc) -> None:
         tax = _taxes(line, "LineTaxes", "LineTax")
         total = extended + charges - discounts + tax
         line["LineOverallTotals"] = {
-            "Charges": money(charges), "Discount": money(discounts), "ExtendedPrice": money(extended),
-            "LineTotal": money(total), "OptionPrice": "0.00", "PricingQty": qty_text(ordered),
-            "Tax": money(tax), "UnitPrice": money(unit),
+            "Charges": money(charges),
+            "Discount": money(discounts),
+            "ExtendedPrice": money(extended),
+            "LineTotal": money(total),
+            "OptionPrice": "0.00",
+            "PricingQty": qty_text(ordered),
+            "Tax": money(tax),
+            "UnitPrice": money(unit),
         }
         line["LinePriceInfo"]["LineTotal"] = money(total)
         sub_total += extended
@@ -292,12 +313,18 @@ def recompute(ctx: Ctx, order: Doc) -> None:
     grand_tax = hdr_tax + line_tax
     grand_total = sub_total + grand_charges - grand_discount + grand_tax
     order["OverallTotals"] = {
-        "GrandCharges": money(grand_charges), "GrandDiscount": money(grand_discount),
-        "GrandTax": money(grand_tax), "GrandTotal": money(grand_total), "HdrCharges": money(hdr_charges),
-        "HdrDiscount": money(hdr_discounts), "HdrTax": money(hdr_tax),
-        "HdrTotal": money(hdr_charges - hdr_discounts + hdr_tax), "LineSubTotal": money(sub_total),
+        "GrandCharges": money(grand_charges),
+        "GrandDiscount": money(grand_discount),
+        "GrandTax": money(grand_tax),
+        "GrandTotal": money(grand_total),
+        "HdrCharges": money(hdr_charges),
+        "HdrDiscount": money(hdr_discounts),
+        "HdrTax": money(hdr_tax),
+        "HdrTotal": money(hdr_charges - hdr_discounts + hdr_tax),
+        "LineSubTotal": money(sub_total),
     }
-    price = order.get("PriceInfo") if isinstance(order.get("PriceInfo"), dict) else {}
+    stored_price = order.get("PriceInfo")
+    price: Doc = stored_price if isinstance(stored_price, dict) else {}
     price.setdefault("Currency", "USD")
     price["TotalAmount"] = money(grand_total)
     order["PriceInfo"] = price
@@ -326,7 +353,9 @@ def save(ctx: Ctx, order: Doc, *, insert: bool) -> None:
         "min_status": statuses.sort_key(order["MinOrderStatus"]),
         "max_status": statuses.sort_key(order["MaxOrderStatus"]),
         "doc": order,
-        "lines": [(line["OrderLineKey"], str(line.get("Item", {}).get("ItemID", ""))) for line in lines_of(order)],
+        "lines": [
+            (line["OrderLineKey"], str(line.get("Item", {}).get("ItemID", ""))) for line in lines_of(order)
+        ],
     }
     descriptions = ctx.pipelines.get(order["DocumentType"]).descriptions
     ctx.tx.save_order(ctx.ns, row, render.prerender(order, ctx.settings, descriptions), insert=insert)

@@ -26,8 +26,12 @@ ORDER_ATTRS = (
 #: getOrderList's header set differs slightly from getOrderDetails' [OBS: Adidas SIT getOrderList].
 LIST_ATTRS = tuple(
     sorted(
-        {a for a in ORDER_ATTRS if a not in ("HasDeliveryLines", "HasProductLines", "HasServiceLines", "BillToID",
-                                              "TaxExemptFlag")}
+        {
+            a
+            for a in ORDER_ATTRS
+            if a
+            not in ("HasDeliveryLines", "HasProductLines", "HasServiceLines", "BillToID", "TaxExemptFlag")
+        }
         | {"TaxExemptionFlag", "NotificationReference"}
     )
 )
@@ -95,8 +99,10 @@ def qty(value: str, settings: Settings) -> str:
         number = Decimal(value)
     except ArithmeticError:
         return value
-    return str(number.quantize(Decimal("0.01"))) if settings.quantity_format == "decimal" else (
-        str(int(number)) if number == number.to_integral() else str(number.normalize())
+    return (
+        str(number.quantize(Decimal("0.01")))
+        if settings.quantity_format == "decimal"
+        else (str(int(number)) if number == number.to_integral() else str(number.normalize()))
     )
 
 
@@ -115,18 +121,23 @@ def _wrapped(source: Doc, wrapper: str, name: str, attrs: list[str] | None = Non
     node = source.get(wrapper)
     items = as_list(node.get(name) if isinstance(node, dict) else None)
     if attrs is not None:
-        items = [{**fixed(item, attrs), **{k: v for k, v in item.items() if not isinstance(v, str)}} for item in items]
+        items = [
+            {**fixed(item, attrs), **{k: v for k, v in item.items() if not isinstance(v, str)}}
+            for item in items
+        ]
     return {name: items} if items else {}
 
 
-def _status_row(row: Doc, line: Doc, schedule_key: str, settings: Settings, pipeline_desc: dict[str, str]) -> Doc:
+def _status_row(
+    row: Doc, line: Doc, schedule_key: str, settings: Settings, pipeline_desc: dict[str, str]
+) -> Doc:
     out = fixed(row, STATUS_ATTRS, settings)
     out.update(
         OrderHeaderKey=line["OrderHeaderKey"],
         OrderLineKey=line["OrderLineKey"],
         OrderLineScheduleKey=schedule_key,
         StatusDescription=pipeline_desc.get(row["Status"], row.get("StatusDescription", row["Status"])),
-        TotalQuantity=qty(line.get("OriginalOrderedQty", line.get("OrderedQty", "0")), settings),
+        TotalQuantity=qty(str(line.get("OriginalOrderedQty", line.get("OrderedQty", "0"))), settings),
         PipelineKey=row.get("PipelineKey", ""),
     )
     out["Details"] = {"ExpectedDeliveryDate": "", "ExpectedShipmentDate": "", "TagNumber": ""}
@@ -138,7 +149,7 @@ def line_details(line: Doc, settings: Settings, descriptions: dict[str, str]) ->
     rows = as_list(line.get("OrderStatuses", {}).get("OrderStatus"))
     remaining = line.get("OpenQty", line.get("OrderedQty", "0"))
     out.update(
-        RemainingQty=qty(remaining, settings),
+        RemainingQty=qty(str(remaining), settings),
         InvoicedQty=qty("0", settings),
         StatusQuantity=qty(line.get("OrderedQty", "0"), settings),
         HoldFlag=line.get("HoldFlag", "N"),
@@ -156,23 +167,33 @@ def line_details(line: Doc, settings: Settings, descriptions: dict[str, str]) ->
     out["LineTaxes"] = _wrapped(line, "LineTaxes", "LineTax")
     out["CapacityAllocations"] = {}
     out["WorkOrders"] = {"NumberOfWorkOrders": "0"}
-    out["Instructions"] = {"NumberOfInstructions": str(len(as_list(line.get("Instructions", {}).get("Instruction"))))}
+    out["Instructions"] = {
+        "NumberOfInstructions": str(len(as_list(line.get("Instructions", {}).get("Instruction"))))
+    }
     out["KitLines"] = {"NumberOfKitLines": "0"}
     out["AdditionalAddresses"] = {"NumberOfAdditionalAddresses": "0"}
     out["Notes"] = {"NumberOfNotes": str(len(as_list(line.get("Notes", {}).get("Note"))))}
     out["Schedules"] = {
         "Schedule": [
             {
-                "ExpectedDeliveryDate": "", "ExpectedShipmentDate": "", "OrderHeaderKey": line["OrderHeaderKey"],
-                "OrderLineKey": line["OrderLineKey"], "OrderLineScheduleKey": schedule_key,
-                "Quantity": qty(line.get("OrderedQty", "0"), settings), "ScheduleNo": "1", "TagNumber": "",
+                "ExpectedDeliveryDate": "",
+                "ExpectedShipmentDate": "",
+                "OrderHeaderKey": line["OrderHeaderKey"],
+                "OrderLineKey": line["OrderLineKey"],
+                "OrderLineScheduleKey": schedule_key,
+                "Quantity": qty(line.get("OrderedQty", "0"), settings),
+                "ScheduleNo": "1",
+                "TagNumber": "",
             }
         ]
     }
     totals = fixed(line.get("LineOverallTotals"), LINE_TOTAL_ATTRS, settings)
     out["LineOverallTotals"] = totals
-    out["LineInvoicedTotals"] = {**{k: "0.00" for k in LINE_TOTAL_ATTRS}, "AdditionalLinePriceTotal": "0.00",
-                                 "PricingQty": qty("0", settings)}
+    out["LineInvoicedTotals"] = {
+        **{k: "0.00" for k in LINE_TOTAL_ATTRS},
+        "AdditionalLinePriceTotal": "0.00",
+        "PricingQty": qty("0", settings),
+    }
     out["LineRemainingTotals"] = {**totals, "AdditionalLinePriceTotal": "0.00"}
     line_rows = []
     for row in rows:
@@ -185,8 +206,21 @@ def line_details(line: Doc, settings: Settings, descriptions: dict[str, str]) ->
 
 def _allowed_modifications(order: Doc) -> Doc:
     closed = order.get("MinOrderStatus") in ("9000",) or str(order.get("MinOrderStatus", "")) >= "3700"
-    types = ["NOTE"] if closed else ["ADD_LINE", "ADDRESS", "CANCEL", "CHANGE_ORDER_DATE", "HOLD", "NOTE",
-                                     "OTHERS", "PAYMENT_METHOD", "PRICE"]
+    types = (
+        ["NOTE"]
+        if closed
+        else [
+            "ADD_LINE",
+            "ADDRESS",
+            "CANCEL",
+            "CHANGE_ORDER_DATE",
+            "HOLD",
+            "NOTE",
+            "OTHERS",
+            "PAYMENT_METHOD",
+            "PRICE",
+        ]
+    )
     return {"Modification": [{"ModificationType": t, "ThroughOverride": "N"} for t in types]}
 
 
@@ -204,8 +238,11 @@ def order_details(order: Doc, settings: Settings, descriptions: dict[str, str]) 
     out["AllowedModifications"] = _allowed_modifications(order)
     price = order.get("PriceInfo", {})
     out["PriceInfo"] = {
-        "Currency": price.get("Currency", "USD"), "EnterpriseCurrency": price.get("Currency", "USD"),
-        "ReportingConversionDate": "", "ReportingConversionRate": "1.00", "TotalAmount": price.get("TotalAmount", ""),
+        "Currency": price.get("Currency", "USD"),
+        "EnterpriseCurrency": price.get("Currency", "USD"),
+        "ReportingConversionDate": "",
+        "ReportingConversionRate": "1.00",
+        "TotalAmount": price.get("TotalAmount", ""),
     }
     rendered_lines = [line_details(line, settings, descriptions) for line in lines]
     out["OrderLines"] = {"OrderLine": rendered_lines} if rendered_lines else {}
@@ -227,11 +264,11 @@ def order_details(order: Doc, settings: Settings, descriptions: dict[str, str]) 
     out["RemainingTotals"] = dict(totals)
     out["HeaderCharges"] = _wrapped(order, "HeaderCharges", "HeaderCharge", HEADER_CHARGE_ATTRS)
     out["HeaderTaxes"] = _wrapped(order, "HeaderTaxes", "HeaderTax", HEADER_TAX_ATTRS)
-    header_rows = []
-    for line, rendered in zip(lines, rendered_lines):
-        for row in rendered.get("OrderStatuses", {}).get("OrderStatus", []):
-            header_rows.append({k: v for k, v in row.items() if k != "KitDetails"})
-        del line
+    header_rows = [
+        {k: v for k, v in row.items() if k != "KitDetails"}
+        for rendered in rendered_lines
+        for row in rendered.get("OrderStatuses", {}).get("OrderStatus", [])
+    ]
     out["OrderStatuses"] = {"OrderStatus": header_rows} if header_rows else {}
     out["ExchangeOrders"] = {}
     return out
@@ -247,7 +284,7 @@ def full_order(order: Doc, settings: Settings, descriptions: dict[str, str]) -> 
         elif key in TEMPLATE_ONLY or key not in out:
             out[key] = value
     stored_lines = as_list(order.get("OrderLines", {}).get("OrderLine"))
-    for rendered, stored in zip(out.get("OrderLines", {}).get("OrderLine", []), stored_lines):
+    for rendered, stored in zip(out.get("OrderLines", {}).get("OrderLine", []), stored_lines, strict=True):
         for key, value in stored.items():
             if isinstance(value, str):
                 rendered.setdefault(key, value)
@@ -259,11 +296,16 @@ def full_order(order: Doc, settings: Settings, descriptions: dict[str, str]) -> 
 def list_order(order: Doc) -> Doc:
     """One order as getOrderList returns it by default: header attributes and totals, no lines."""
     out = fixed(order, LIST_ATTRS)
-    out.update(TaxExemptionFlag=order.get("TaxExemptFlag", "N"), HoldFlag=order.get("HoldFlag", "N"), isHistory="N")
+    out.update(
+        TaxExemptionFlag=order.get("TaxExemptFlag", "N"), HoldFlag=order.get("HoldFlag", "N"), isHistory="N"
+    )
     price = order.get("PriceInfo", {})
     out["PriceInfo"] = {
-        "Currency": price.get("Currency", "USD"), "EnterpriseCurrency": price.get("Currency", "USD"),
-        "ReportingConversionDate": "", "ReportingConversionRate": "1.00", "TotalAmount": price.get("TotalAmount", ""),
+        "Currency": price.get("Currency", "USD"),
+        "EnterpriseCurrency": price.get("Currency", "USD"),
+        "ReportingConversionDate": "",
+        "ReportingConversionRate": "1.00",
+        "TotalAmount": price.get("TotalAmount", ""),
     }
     totals = fixed(order.get("OverallTotals"), TOTALS_ATTRS)
     out["OverallTotals"] = totals

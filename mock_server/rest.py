@@ -45,7 +45,9 @@ def run(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = N
     spec = runtime.spec(api)
     user = "" if spec.public else auth.authenticate(runtime.store, runtime.settings, ns, credentials())
     if template is None:
-        template = runtime.stored_template(request.args.get("_templateId") or request.args.get("_templateKey"))
+        template = runtime.stored_template(
+            request.args.get("_templateId") or request.args.get("_templateKey")
+        )
     call = Call(api=api, ns=ns, user=user, transport=transport, fmt=fmt, template=template)
     output = runtime.invoke(call, doc)
     return render_output(output, fmt)

@@ -28,8 +28,15 @@ def seed_orders(fake: Fake, ns: str, count: int, *, seed: int = 42, user: str = 
                 doc = create_order_input(faker)
                 when = base - timedelta(days=faker.random_int(0, 89), seconds=faker.random_int(0, 86399))
                 doc["OrderDate"] = clock.format_datetime(when)
-                ctx = Ctx(tx=tx, ns=ns, user=user, settings=fake.settings, pipelines=fake.pipelines,
-                          api="createOrder", progid="SeedAgent")
+                ctx = Ctx(
+                    tx=tx,
+                    ns=ns,
+                    user=user,
+                    settings=fake.settings,
+                    pipelines=fake.pipelines,
+                    api="createOrder",
+                    progid="SeedAgent",
+                )
                 order = model.new_order(ctx, doc)
                 model.save(ctx, order, insert=True)
                 created += 1

@@ -51,7 +51,9 @@ def serve(settings: Settings, *, quiet: bool = False) -> None:
     if not quiet:
         print(banner(settings, count, example), flush=True)
     options = {
-        "bind": f"[{settings.host}]:{settings.port}" if ":" in settings.host else f"{settings.host}:{settings.port}",
+        "bind": f"[{settings.host}]:{settings.port}"
+        if ":" in settings.host
+        else f"{settings.host}:{settings.port}",
         "workers": max(1, settings.workers),
         "worker_class": "sync",
         "loglevel": settings.log_level,

@@ -252,7 +252,9 @@ class Tx:
     # ------------------------------------------------------------------------------------ orders
 
     def order_exists(self, ns: str, ohk: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM orders WHERE ns=? AND ohk=?", (ns, ohk)).fetchone() is not None
+        return (
+            self.conn.execute("SELECT 1 FROM orders WHERE ns=? AND ohk=?", (ns, ohk)).fetchone() is not None
+        )
 
     def order_key_by_no(self, ns: str, enterprise: str, document_type: str, order_no: str) -> str | None:
         row = self.conn.execute(
@@ -317,7 +319,8 @@ class Tx:
 
     def put_audit(self, ns: str, audit_key: str, ohk: str, doc: dict[str, Any]) -> None:
         self.conn.execute(
-            "INSERT INTO order_audits(ns, audit_key, ohk, doc) VALUES(?, ?, ?, ?)", (ns, audit_key, ohk, orjson.dumps(doc))
+            "INSERT INTO order_audits(ns, audit_key, ohk, doc) VALUES(?, ?, ?, ?)",
+            (ns, audit_key, ohk, orjson.dumps(doc)),
         )
 
     def audits_of(self, ns: str, ohk: str) -> list[dict[str, Any]]:
@@ -328,8 +331,16 @@ class Tx:
 
     # ------------------------------------------------------------------------------------ page sets (queries area)
 
-    def put_page_set(self, ns: str, token: str, created: float, expires: float, meta: dict[str, Any],
-                     rows: list[tuple[str, bytes | None]], keep: int) -> None:
+    def put_page_set(
+        self,
+        ns: str,
+        token: str,
+        created: float,
+        expires: float,
+        meta: dict[str, Any],
+        rows: list[tuple[str, bytes | None]],
+        keep: int,
+    ) -> None:
         """Store one result set; drop expired ones and all but the newest ``keep`` of the namespace."""
         self.conn.execute("DELETE FROM page_sets WHERE ns=? AND expires < ?", (ns, created))
         self.conn.execute(
@@ -338,7 +349,8 @@ class Tx:
             (ns, ns, max(keep - 1, 0)),
         )
         self.conn.execute(
-            "DELETE FROM page_rows WHERE ns=? AND token NOT IN (SELECT token FROM page_sets WHERE ns=?)", (ns, ns)
+            "DELETE FROM page_rows WHERE ns=? AND token NOT IN (SELECT token FROM page_sets WHERE ns=?)",
+            (ns, ns),
         )
         self.conn.execute(
             "INSERT INTO page_sets(ns, token, created, expires, meta) VALUES(?, ?, ?, ?, ?)",
@@ -350,7 +362,9 @@ class Tx:
         )
 
     def get_page_set(self, ns: str, token: str) -> tuple[float, dict[str, Any]] | None:
-        row = self.conn.execute("SELECT expires, meta FROM page_sets WHERE ns=? AND token=?", (ns, token)).fetchone()
+        row = self.conn.execute(
+            "SELECT expires, meta FROM page_sets WHERE ns=? AND token=?", (ns, token)
+        ).fetchone()
         return None if row is None else (float(row[0]), dict(orjson.loads(row[1])))
 
     def page_rows(self, ns: str, token: str, start: int, count: int) -> list[tuple[str, bytes | None]]:

@@ -31,8 +31,16 @@ class Api:
     def __init__(self, client: FlaskClient) -> None:
         self.client = client
 
-    def raw(self, api: str, doc: Doc, fmt: str = "json", *, root: str = "Order", headers: dict[str, str] | None = None,
-            query: str = "") -> Any:
+    def raw(
+        self,
+        api: str,
+        doc: Doc,
+        fmt: str = "json",
+        *,
+        root: str = "Order",
+        headers: dict[str, str] | None = None,
+        query: str = "",
+    ) -> Any:
         body = to_xml(root, doc) if fmt == "xml" else to_json(root, doc)
         content_type = "application/xml" if fmt == "xml" else "application/json"
         all_headers = {**BASIC, "Content-Type": content_type, "Accept": content_type, **(headers or {})}
@@ -45,7 +53,9 @@ class Api:
             return {}
         return from_xml(response.data)[1] if fmt == "xml" else from_json(response.data)
 
-    def error(self, api: str, doc: Doc, fmt: str = "json", *, root: str = "Order", **kw: Any) -> tuple[int, Doc]:
+    def error(
+        self, api: str, doc: Doc, fmt: str = "json", *, root: str = "Order", **kw: Any
+    ) -> tuple[int, Doc]:
         """(HTTP status, the first error as a flat dict with ErrorCode, ErrorDescription, MoreInfo...)."""
         response = self.raw(api, doc, fmt, root=root, **kw)
         assert response.status_code >= 400, response.data[:2000]
@@ -98,11 +108,24 @@ class LiveServer:
         self.base_url = self.url + "/smcfs/restapi"
         self.log_path = tmp / f"server-{self.port}.log"
         self.db = str(tmp / f"store-{self.port}.db")
-        cmd = [sys.executable, "-m", "mock_server", "serve", "--port", str(self.port), "--db", self.db,
-               "--quiet", "--demo-orders", "0", *args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "mock_server",
+            "serve",
+            "--port",
+            str(self.port),
+            "--db",
+            self.db,
+            "--quiet",
+            "--demo-orders",
+            "0",
+            *args,
+        ]
         self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT,
-                                        env={**os.environ, **(env or {})})
+        self.process = subprocess.Popen(
+            cmd, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, **(env or {})}
+        )
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 20.0) -> None:

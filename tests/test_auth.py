@@ -41,8 +41,14 @@ def assert_ycp0427(response: object, status: int = 400) -> None:
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, basic("admin", "wrong"), basic("nobody", "password"), {"Authorization": "Basic !!!"},
-     {"Authorization": "Bearer not.a.jwt"}, {"Authorization": "Digest x"}],
+    [
+        {},
+        basic("admin", "wrong"),
+        basic("nobody", "password"),
+        {"Authorization": "Basic !!!"},
+        {"Authorization": "Bearer not.a.jwt"},
+        {"Authorization": "Digest x"},
+    ],
 )
 def test_bad_credentials_are_ycp0427(client: FlaskClient, headers: dict[str, str]) -> None:
     assert_ycp0427(client.post(URL, json=GOOD, headers=headers))
@@ -68,8 +74,9 @@ def test_login_token_flow(client: FlaskClient) -> None:
 
 
 def test_login_with_basic_header_alongside(client: FlaskClient) -> None:
-    response = client.post("/smcfs/restapi/invoke/login", json={"LoginID": "admin", "Password": "password"},
-                           headers=BASIC)
+    response = client.post(
+        "/smcfs/restapi/invoke/login", json={"LoginID": "admin", "Password": "password"}, headers=BASIC
+    )
     assert response.status_code == 200
 
 
@@ -118,6 +125,7 @@ def test_style_open() -> None:
 def test_user_is_recorded_on_the_order() -> None:
     client = make_client(users={"ops": "pw"})
     key = client.post(URL, json=GOOD, headers=basic("ops", "pw")).json["OrderHeaderKey"]
-    order = client.post("/smcfs/restapi/invoke/getOrderDetails", json={"OrderHeaderKey": key},
-                        headers=basic("ops", "pw")).json
+    order = client.post(
+        "/smcfs/restapi/invoke/getOrderDetails", json={"OrderHeaderKey": key}, headers=basic("ops", "pw")
+    ).json
     assert order["EnteredBy"] == "ops"

@@ -17,17 +17,24 @@ ORDER = {
     "EnterpriseCode": "Matrix-R",
     "OrderLines": {
         "OrderLine": [
-            {"OrderedQty": "2", "Item": {"ItemID": "SHOE-101", "UnitOfMeasure": "EACH"},
-             "LinePriceInfo": {"UnitPrice": "50.00"},
-             "LineCharges": {"LineCharge": [{"ChargeCategory": "Gift", "ChargeName": "Wrap", "ChargeAmount": "5"}]},
-             "LineTaxes": {"LineTax": [{"TaxName": "VAT", "Tax": "3.50"}]}},
+            {
+                "OrderedQty": "2",
+                "Item": {"ItemID": "SHOE-101", "UnitOfMeasure": "EACH"},
+                "LinePriceInfo": {"UnitPrice": "50.00"},
+                "LineCharges": {
+                    "LineCharge": [{"ChargeCategory": "Gift", "ChargeName": "Wrap", "ChargeAmount": "5"}]
+                },
+                "LineTaxes": {"LineTax": [{"TaxName": "VAT", "Tax": "3.50"}]},
+            },
             {"OrderedQty": "1", "Item": {"ItemID": "TEE-202"}, "LinePriceInfo": {"UnitPrice": "19.99"}},
         ]
     },
-    "HeaderCharges": {"HeaderCharge": [
-        {"ChargeCategory": "Shipping", "ChargeName": "Ship", "ChargeAmount": "7.95"},
-        {"ChargeCategory": "DISCOUNT", "ChargeName": "Promo", "ChargeAmount": "10.00"},
-    ]},
+    "HeaderCharges": {
+        "HeaderCharge": [
+            {"ChargeCategory": "Shipping", "ChargeName": "Ship", "ChargeAmount": "7.95"},
+            {"ChargeCategory": "DISCOUNT", "ChargeName": "Promo", "ChargeAmount": "10.00"},
+        ]
+    },
     "HeaderTaxes": {"HeaderTax": [{"TaxName": "SalesTax", "Tax": "4.20"}]},
     "PersonInfoShipTo": {"FirstName": "Ada", "LastName": "Lovelace", "City": "London", "Country": "GB"},
     "PaymentMethods": {"PaymentMethod": [{"PaymentType": "CREDIT_CARD", "CreditCardType": "VISA"}]},
@@ -78,8 +85,18 @@ def test_get_order_details_full_shape(api: Api, fmt: str) -> None:
     assert order["MinOrderStatusDesc"] == order["MaxOrderStatusDesc"] == "Created"
     children = [k for k, v in order.items() if not isinstance(v, str)]
     assert children[:3] == ["AllowedModifications", "PriceInfo", "OrderLines"]
-    for name in ("PersonInfoShipTo", "PersonInfoBillTo", "PaymentMethods", "ChargeTransactionDetails",
-                 "OverallTotals", "InvoicedTotals", "RemainingTotals", "HeaderCharges", "HeaderTaxes", "OrderStatuses"):
+    for name in (
+        "PersonInfoShipTo",
+        "PersonInfoBillTo",
+        "PaymentMethods",
+        "ChargeTransactionDetails",
+        "OverallTotals",
+        "InvoicedTotals",
+        "RemainingTotals",
+        "HeaderCharges",
+        "HeaderTaxes",
+        "OrderStatuses",
+    ):
         assert name in order, name
     # stored, but only returned when a template names them (reference §8)
     for name in ("Notes", "OrderDates", "Extn", "Createts", "Modifyts", "ExtnChannelRef"):
@@ -94,7 +111,9 @@ def test_get_order_details_full_shape(api: Api, fmt: str) -> None:
     assert (line["Status"], line["MinLineStatus"], line["MaxLineStatus"]) == ("Created", "1100", "1100")
     rows = line["OrderStatuses"]["OrderStatus"]
     rows = rows if isinstance(rows, list) else [rows]
-    assert [(r["Status"], r["StatusDescription"], r["StatusQty"]) for r in rows] == [("1100", "Created", "2.00")]
+    assert [(r["Status"], r["StatusDescription"], r["StatusQty"]) for r in rows] == [
+        ("1100", "Created", "2.00")
+    ]
     assert order["PersonInfoShipTo"]["FirstName"] == "Ada"
     assert len(order["PersonInfoShipTo"]) == len(render.PERSON_ATTRS)
 
@@ -120,8 +139,9 @@ def test_json_shapes_on_the_wire(client: FlaskClient) -> None:
     headers = {**BASIC, "Content-Type": "application/json"}
     created = client.post("/smcfs/restapi/invoke/createOrder", data=json.dumps(ORDER), headers=headers)
     key = created.json["OrderHeaderKey"]
-    raw = client.post("/smcfs/restapi/invoke/getOrderDetails", data=json.dumps({"OrderHeaderKey": key}),
-                      headers=headers)
+    raw = client.post(
+        "/smcfs/restapi/invoke/getOrderDetails", data=json.dumps({"OrderHeaderKey": key}), headers=headers
+    )
     assert raw.headers["Content-Type"] == "application/json; charset=UTF-8"
     body = json.loads(raw.data)
     assert "Order" not in body  # root name dropped
@@ -150,7 +170,9 @@ def test_draft_order_is_1000(api: Api) -> None:
 def test_read_by_natural_key(api: Api, fmt: str) -> None:
     created = api("createOrder", {**ORDER, "OrderNo": "WEB-0001"}, fmt)
     assert created["OrderNo"] == "WEB-0001"
-    order = api("getOrderDetails", {"EnterpriseCode": "Matrix-R", "OrderNo": "WEB-0001", "DocumentType": "0001"}, fmt)
+    order = api(
+        "getOrderDetails", {"EnterpriseCode": "Matrix-R", "OrderNo": "WEB-0001", "DocumentType": "0001"}, fmt
+    )
     assert order["OrderHeaderKey"] == created["OrderHeaderKey"]
     order = api("getOrderDetails", {"EnterpriseCode": "Matrix-R", "OrderNo": "WEB-0001"}, fmt)
     assert order["OrderHeaderKey"] == created["OrderHeaderKey"]
@@ -235,7 +257,8 @@ def test_stored_template_returns_extras(tmp_path: object) -> None:
 
     folder = Path(str(tmp_path))
     (folder / "withNotes.xml").write_text(
-        '<Order OrderNo="" ExtnChannelRef="" Modifyts=""><Notes><Note/></Notes><Extn/><OrderDates><OrderDate/></OrderDates></Order>'
+        '<Order OrderNo="" ExtnChannelRef="" Modifyts="">'
+        "<Notes><Note/></Notes><Extn/><OrderDates><OrderDate/></OrderDates></Order>"
     )
     api = Api(create_app(Settings(db=":memory:", template_dir=str(folder))).test_client())
     key = api("createOrder", ORDER)["OrderHeaderKey"]
@@ -253,8 +276,11 @@ def test_xml_namespaced_input_keeps_extn_attributes(client: FlaskClient) -> None
         '<tns:Order xmlns:tns="http://www.sterlingcommerce.com/documentation" EnterpriseCode="Matrix-R" '
         'ExtnSource="ulta"><OrderLines><OrderLine OrderedQty="1"><Item ItemID="A"/></OrderLine></OrderLines></tns:Order>'
     )
-    response = client.post("/smcfs/restapi/invoke/createOrder", data=body,
-                           headers={**BASIC, "Content-Type": "text/xml", "Accept": "application/xml"})
+    response = client.post(
+        "/smcfs/restapi/invoke/createOrder",
+        data=body,
+        headers={**BASIC, "Content-Type": "text/xml", "Accept": "application/xml"},
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/xml; charset=UTF-8"
     assert response.data.startswith(b'<?xml version="1.0" encoding="UTF-8"?><Order DocumentType="0001" ')

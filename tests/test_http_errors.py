@@ -26,11 +26,16 @@ def error_of(response: object) -> dict[str, object]:
 
 
 def test_no_accept_answers_json_even_to_xml(client: FlaskClient) -> None:
-    response = client.post(URL, data='<Order EnterpriseCode="E"/>', headers={**BASIC, "Content-Type": "application/xml"})
+    response = client.post(
+        URL, data='<Order EnterpriseCode="E"/>', headers={**BASIC, "Content-Type": "application/xml"}
+    )
     assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
     assert response.json["EnterpriseCode"] == "E"
-    response = client.post(URL, data='<Order EnterpriseCode="E"/>',
-                           headers={**BASIC, "Content-Type": "text/xml", "Accept": "*/*"})
+    response = client.post(
+        URL,
+        data='<Order EnterpriseCode="E"/>',
+        headers={**BASIC, "Content-Type": "text/xml", "Accept": "*/*"},
+    )
     assert response.headers["Content-Type"].startswith("application/json")
 
 
@@ -49,7 +54,11 @@ def test_accept_xml_answers_xml(client: FlaskClient) -> None:
         (b"", "application/json", "MOCK0001"),
         (b"[1]", "application/json", "MOCK0001"),
         (b"<Order", "application/xml", "MOCK0001"),
-        (b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Order A="&e;"/>', "application/xml", "MOCK0002"),
+        (
+            b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><Order A="&e;"/>',
+            "application/xml",
+            "MOCK0002",
+        ),
         (b"<a>" * 100 + b"</a>" * 100, "application/xml", "MOCK0003"),
     ],
 )
@@ -63,16 +72,21 @@ def test_bad_bodies(client: FlaskClient, body: bytes, content_type: str, code: s
 
 
 def test_xml_error_document(client: FlaskClient) -> None:
-    response = client.post(URL, data=b"<Order", headers={**BASIC, "Content-Type": "application/xml",
-                                                          "Accept": "application/xml"})
+    response = client.post(
+        URL, data=b"<Order", headers={**BASIC, "Content-Type": "application/xml", "Accept": "application/xml"}
+    )
     assert response.status_code == 400
     assert response.headers["Content-Type"] == "application/xml; charset=UTF-8"
-    assert response.data.startswith(b'<?xml version="1.0" encoding="UTF-8"?><Errors><Error ErrorCode="MOCK0001" ')
+    assert response.data.startswith(
+        b'<?xml version="1.0" encoding="UTF-8"?><Errors><Error ErrorCode="MOCK0001" '
+    )
     assert b'HttpCode="400"' in response.data
 
 
 def test_unsupported_media_type(client: FlaskClient) -> None:
-    response = client.post(URL, data="EnterpriseCode=x", headers={**BASIC, "Content-Type": "application/x-www-form-urlencoded"})
+    response = client.post(
+        URL, data="EnterpriseCode=x", headers={**BASIC, "Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 415
     assert error_of(response)["ErrorCode"] == "MOCK0005"
 
@@ -97,8 +111,11 @@ def test_wrong_method_and_unknown_url(client: FlaskClient) -> None:
 
 def test_body_over_the_limit_is_413() -> None:
     client = create_app(Settings(db=":memory:", max_body_bytes=1000)).test_client()
-    response = client.post(URL, data=json.dumps({"EnterpriseCode": "x" * 2000}),
-                           headers={**BASIC, "Content-Type": "application/json"})
+    response = client.post(
+        URL,
+        data=json.dumps({"EnterpriseCode": "x" * 2000}),
+        headers={**BASIC, "Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert error_of(response)["ErrorCode"] == "MOCK0004"
 

@@ -11,13 +11,18 @@ def test_create_and_read_over_http(live_server: LiveServer) -> None:
     auth = ("admin", "password")
     created = requests.post(
         live_server.base_url + "/invoke/createOrder",
-        json={"EnterpriseCode": "Matrix-R", "OrderLines": {"OrderLine": [{"OrderedQty": 2, "Item": {"ItemID": "A"}}]}},
-        auth=auth, timeout=10,
+        json={
+            "EnterpriseCode": "Matrix-R",
+            "OrderLines": {"OrderLine": [{"OrderedQty": 2, "Item": {"ItemID": "A"}}]},
+        },
+        auth=auth,
+        timeout=10,
     )
     assert created.status_code == 200, created.text
     key = created.json()["OrderHeaderKey"]
-    read = requests.post(live_server.base_url + "/invoke/getOrderDetails", json={"OrderHeaderKey": key},
-                         auth=auth, timeout=10)
+    read = requests.post(
+        live_server.base_url + "/invoke/getOrderDetails", json={"OrderHeaderKey": key}, auth=auth, timeout=10
+    )
     assert read.status_code == 200
     assert read.headers["Content-Type"] == "application/json; charset=UTF-8"
     assert read.json()["OrderHeaderKey"] == key

@@ -10,7 +10,12 @@ from client.wire import WireError, as_list, from_json, from_xml, is_list_child, 
 
 
 def test_xml_output_is_compact_with_declaration_and_sorted_attributes() -> None:
-    doc = {"OrderNo": "Y1", "DocumentType": "0001", "EnterpriseCode": "E", "PriceInfo": {"TotalAmount": "1.00"}}
+    doc = {
+        "OrderNo": "Y1",
+        "DocumentType": "0001",
+        "EnterpriseCode": "E",
+        "PriceInfo": {"TotalAmount": "1.00"},
+    }
     assert to_xml("Order", doc) == (
         b'<?xml version="1.0" encoding="UTF-8"?>'
         b'<Order DocumentType="0001" EnterpriseCode="E" OrderNo="Y1"><PriceInfo TotalAmount="1.00"/></Order>'
@@ -50,7 +55,9 @@ def test_json_drops_root_and_applies_single_child_rule() -> None:
     assert json.loads(to_json("OrderList", doc)) == {
         "TotalOrderList": "1",
         "LastRecordSet": "Y",
-        "Order": [{"OrderNo": "Y1", "PriceInfo": {"Currency": "USD"}, "Notes": {"Note": [{"NoteText": "x"}]}}],
+        "Order": [
+            {"OrderNo": "Y1", "PriceInfo": {"Currency": "USD"}, "Notes": {"Note": [{"NoteText": "x"}]}}
+        ],
     }
 
 
@@ -61,7 +68,10 @@ def test_json_empty_wrapper_is_object_and_count_only_wrapper_keeps_count() -> No
 
 def test_json_wrapper_child_keeps_its_name() -> None:
     doc = {"PageNumber": "1", "Output": {"OrderList": {"Order": [{"OrderNo": "1"}]}}}
-    assert json.loads(to_json("Page", doc)) == {"PageNumber": "1", "Output": {"OrderList": {"Order": [{"OrderNo": "1"}]}}}
+    assert json.loads(to_json("Page", doc)) == {
+        "PageNumber": "1",
+        "Output": {"OrderList": {"Order": [{"OrderNo": "1"}]}},
+    }
 
 
 def test_single_api_under_multiapi_is_an_object() -> None:
@@ -77,7 +87,7 @@ def test_xml_input_single_child_rule_and_namespaces() -> None:
     raw = (
         b'<tns:Order xmlns:tns="urn:x" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
         b'xsi:schemaLocation="urn:x y" ExtnChannel="web" EnterpriseCode="E">'
-        b"<OrderLines><OrderLine PrimeLineNo=\"1\"/></OrderLines><PriceInfo Currency=\"USD\"/></tns:Order>"
+        b'<OrderLines><OrderLine PrimeLineNo="1"/></OrderLines><PriceInfo Currency="USD"/></tns:Order>'
     )
     root, doc = from_xml(raw)
     assert root == "Order"
@@ -142,7 +152,9 @@ def test_as_list() -> None:
 
 
 def test_pretty_printed_errors_document() -> None:
-    out = to_xml("Errors", {"Error": [{"ErrorCode": "X", "Attribute": [{"Name": "a", "Value": "b"}]}]}, indent="    ")
+    out = to_xml(
+        "Errors", {"Error": [{"ErrorCode": "X", "Attribute": [{"Name": "a", "Value": "b"}]}]}, indent="    "
+    )
     assert out.decode() == (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<Errors>\n    <Error ErrorCode="X">\n        <Attribute Name="a" Value="b"/>\n    </Error>\n</Errors>'

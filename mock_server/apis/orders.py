@@ -6,8 +6,8 @@ from client.wire import Doc
 
 from .. import audit, model, render
 from ..context import Ctx, Output
-from .spec import ApiSpec
 from ..templates import apply_template
+from .spec import ApiSpec
 
 
 def create_order(ctx: Ctx, doc: Doc) -> Output:

@@ -6,8 +6,8 @@ from client.wire import Doc
 
 from .. import auth
 from ..context import Ctx, Output
-from .spec import ApiSpec
 from ..errors import NotAuthenticated
+from .spec import ApiSpec
 
 
 def login(ctx: Ctx, doc: Doc) -> Output:

@@ -1,0 +1,125 @@
+"""The command line: ``serve`` seeds an empty store once and prints how to use it; ``seed`` is deterministic."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from mock_server import clock
+from mock_server.dispatch import Fake
+from mock_server.seed import seed_orders
+from mock_server.settings import Settings
+from tests.conftest import ROOT, LiveServer
+
+
+def test_serve_seeds_demo_orders_once_and_prints_banner(tmp_path: Path) -> None:
+    server = LiveServer(tmp_path, "--demo-orders", "25")
+    server.stop()
+    db = server.db
+    count = sqlite3.connect(db).execute("SELECT count(*) FROM orders").fetchone()[0]
+    assert count == 25
+    second = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mock_server",
+            "serve",
+            "--port",
+            str(server.port),
+            "--db",
+            db,
+            "--demo-orders",
+            "25",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        lines = []
+        assert second.stdout is not None
+        for raw in second.stdout:
+            lines.append(raw.decode())
+            if "getOrderDetails" in raw.decode():
+                break
+        text = "".join(lines)
+        assert f"http://127.0.0.1:{server.port}/smcfs/restapi" in text
+        assert "admin / password" in text
+        assert "curl -u admin:password" in text
+        assert "(25 orders)" in text  # not seeded a second time
+        with sqlite3.connect(db) as conn:
+            enterprise, order_no = conn.execute(
+                "SELECT enterprise_code, order_no FROM orders LIMIT 1"
+            ).fetchone()
+        deadline_ok = False
+        for _ in range(200):
+            try:
+                response = requests.post(
+                    f"http://127.0.0.1:{server.port}/smcfs/restapi/invoke/getOrderDetails",
+                    json={"EnterpriseCode": enterprise, "OrderNo": order_no},
+                    auth=("admin", "password"),
+                    timeout=2,
+                )
+                deadline_ok = response.status_code == 200
+                break
+            except requests.ConnectionError:
+                import time
+
+                time.sleep(0.05)
+        assert deadline_ok
+    finally:
+        second.terminate()
+        second.wait(10)
+        if second.stdout is not None:
+            second.stdout.close()
+
+
+def test_seed_is_deterministic_for_a_seed_and_clock() -> None:
+    docs = []
+    for _ in range(2):
+        fake = Fake(Settings(db=":memory:"))
+        with fake.store.write() as tx:
+            clock.freeze(tx, "default", True)
+            clock.set_time(tx, "default", clock.parse_datetime("2025-03-01T12:00:00Z"))
+        assert seed_orders(fake, "default", 20, seed=7) == 20
+        with fake.store.read() as tx:
+            docs.append([r[0] for r in tx.conn.execute("SELECT doc FROM orders ORDER BY id")])
+    assert docs[0] == docs[1]
+
+
+def test_seed_command(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    out = subprocess.run(
+        [sys.executable, "-m", "mock_server", "seed", "--orders", "30", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout
+    assert "seeded 30 orders" in out
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM orders").fetchone()[0] == 30
+
+
+def test_bad_setting_is_a_clear_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_server", "serve", "--db", str(tmp_path / "x.db")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"STERLING_MOCK_QUANTITY_FORMAT": "roman", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2
+    assert "quantity_format" in result.stderr
+
+
+def test_store_is_wal_and_versioned(tmp_path: Path) -> None:
+    fake = Fake(Settings(db=str(tmp_path / "v.db")))
+    with fake.store.read() as tx:
+        assert tx.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert tx.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
