@@ -296,7 +296,10 @@ def plan(ctx: Ctx, query: CompiledQuery) -> Plan:
         if cond.op == "EQ" and column in ("ohk", "order_no"):
             out.exact_key = True
     for item_cond in _item_conditions(query):
-        out.where.append("ohk IN (SELECT ohk FROM order_lines WHERE ns = ? AND item_id = ?)")
+        # without statistics SQLite scans order_lines by its primary key here: name the item index
+        out.where.append(
+            "ohk IN (SELECT ohk FROM order_lines INDEXED BY order_lines_item WHERE ns = ? AND item_id = ?)"
+        )
         out.params.extend([ctx.ns, item_cond.value])
         out.exact_key = True
     return out
@@ -331,6 +334,8 @@ def _index_hint(ctx: Ctx, p: Plan, sql_order: list[tuple[str, bool]]) -> str:
         return f" INDEXED BY {best[1]}"
     if sql_order and sql_order[0][0] == "ohk":
         return " INDEXED BY orders_key"
+    if len(sql_order) == 2 and sql_order[0][0] in _RANGE_INDEXES and sql_order[0][1] == sql_order[1][1]:
+        return f" INDEXED BY {_RANGE_INDEXES[sql_order[0][0]]}"
     return ""
 
 
@@ -351,7 +356,13 @@ def sql_order(query: CompiledQuery) -> list[tuple[str, bool]] | None:
         if column is None:
             return None
         columns.append((column, desc))
-    return [*columns, ("ohk", False)]
+    return [*columns, ("ohk", key_descending(query))]
+
+
+def key_descending(query: CompiledQuery) -> bool:
+    """Ties are broken by the key in the direction of the last OrderBy attribute, so that one index
+    ``(ns, column, ohk)`` read forwards or backwards serves ``OrderBy OrderDate Desc`` without a sort."""
+    return bool(query.order_by) and query.order_by[-1][1]
 
 
 def _seek_sql(order: list[tuple[str, bool]], last: OrderView) -> tuple[str, list[Any]]:
@@ -409,12 +420,13 @@ def search(ctx: Ctx, query: CompiledQuery, limit: int | None, *, after: str | No
 
 
 def _python_order(query: CompiledQuery, views: list[OrderView], last: OrderView | None) -> list[OrderView]:
-    ranked = query.sort(sorted(views, key=lambda v: v.ohk))
+    desc = key_descending(query)
+    ranked = query.sort(sorted(views, key=lambda v: v.ohk, reverse=desc))
     if last is None:
         return ranked
     keys = [v.ohk for v in ranked]
     if last.ohk in keys:
         return ranked[keys.index(last.ohk) + 1 :]
-    merged = query.sort(sorted([*views, last], key=lambda v: v.ohk))
+    merged = query.sort(sorted([*views, last], key=lambda v: v.ohk, reverse=desc))
     position = [v.ohk for v in merged].index(last.ohk)
     return [v for v in merged[position + 1 :] if v.ohk != last.ohk]

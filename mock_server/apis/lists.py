@@ -139,7 +139,8 @@ def get_order_list(ctx: Ctx, doc: Doc) -> Output:
     ``PersonInfoShipTo``/``PersonInfoBillTo`` child filters, ComplexQuery, OrderBy and MaximumRecords.
 
     Default order: OrderHeaderKey ascending (keys grow with creation time), so ``LastOrderHeaderKey`` with
-    ``OrderHeaderKeyQryType="GT"`` is a cursor.  ``TotalOrderList`` counts the orders returned, as on real
+    ``OrderHeaderKeyQryType="GT"`` is a cursor; with an OrderBy, ties are broken by the key in the direction
+    of the last OrderBy attribute [INF].  ``TotalOrderList`` counts the orders returned, as on real
     instances; ``LastRecordSet="N"`` when more match.  Status filters: see ``order_query``.
     Deviations: there is no history store — ``ReadFromHistory="Y"`` answers no orders, ``B`` the live ones;
     unknown input attributes are ignored (Extn* header attributes are filters); text comparisons are
