@@ -13,7 +13,8 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from . import control, interop, resources, rest
 from .dispatch import Fake
 from .errors import BodyTooLarge, InternalError, MethodNotAllowed, NotFound, SterlingError
-from .http import response_format, rest_error
+from .faults import ConnectionFaults, FaultAbort, FaultHttp
+from .http import NAMESPACE_HEADER, response_format, rest_error
 from .settings import Settings
 from .store import Store
 
@@ -46,7 +47,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(control.bp)
     app.register_blueprint(interop.bp)
     app.register_blueprint(resources.bp)
-    app.wsgi_app = CollapseSlashes(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = ConnectionFaults(CollapseSlashes(app.wsgi_app))  # type: ignore[method-assign]
     _register_errors(app)
     return app
 
@@ -64,7 +65,23 @@ def _register_errors(app: Flask) -> None:
     def sterling_error(exc: SterlingError) -> Response:
         if _is_control():
             return control.error_response(exc.status, exc.error_code, exc.more_info or exc.error_description)
+        if not getattr(exc, "journaled", False):  # refused at the door (auth, parse, unknown API)
+            app.extensions["sterling_mock"].journal_refusal(
+                request.headers.get(NAMESPACE_HEADER, "").strip() or "default",
+                request.blueprint or "",
+                (request.view_args or {}).get("api") or request.path,
+                exc,
+            )
         return rest_error(exc, _error_format())
+
+    @app.errorhandler(FaultHttp)
+    def injected_http(exc: FaultHttp) -> Response:
+        return Response(exc.body, status=exc.status, content_type=exc.content_type, headers=exc.headers)
+
+    @app.errorhandler(FaultAbort)
+    def injected_abort(exc: FaultAbort) -> Response:
+        # what the middleware cuts (close) or never sends (reset)
+        return rest_error(InternalError(f"connection {exc.kind}"), _error_format())
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -4,10 +4,12 @@ the API is looked up, run inside one transaction, and its output pruned by a tem
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 
 from client.wire import Doc
 
+from . import agents, clock, faults, journal, throttle
 from .apis import APIS, ApiSpec
 from .context import Ctx, Output
 from .errors import InternalError, InvalidValue, SterlingError, UnknownApi
@@ -16,6 +18,8 @@ from .statuses import Pipelines
 from .store import Store
 
 log = logging.getLogger("sterling_mock")
+#: Transports of calls the fake makes itself: never throttled or faulted; seeding is not journaled either.
+INTERNAL_TRANSPORTS = ("agent", "control", "seed")
 
 
 @dataclass
@@ -66,8 +70,68 @@ class Fake:
         )
 
     def invoke(self, call: Call, doc: Doc) -> Output:
-        """Run one API in one transaction: a failed call changes nothing."""
+        """Namespace, due agents, throttle, faults, the API, and a journal entry for every outcome.
+
+        Calls made by the fake itself (transport ``agent`` or ``control``) are journaled but never throttled,
+        faulted or used to trigger agents.
+        """
+        started = time.perf_counter()
         spec = self.spec(call.api)
+        if call.ns == "default" and call.user in self.settings.users_namespaces:
+            call.ns = self.settings.users_namespaces[call.user]
+        entry = journal.Entry(call.ns, call.user, call.transport, call.api, doc, spec.input_root)
+        try:
+            fired = None
+            if call.transport not in INTERNAL_TRANSPORTS:
+                agents.catch_up(self, call.ns)
+                with self.store.read() as tx:
+                    limits = throttle.config(tx, call.ns, self.settings)
+                if limits.enabled:
+                    throttle.take(self.store, call.ns, call.user, limits)
+                fired = faults.take(self.store, call.ns, call.api, call.user, call.transport, doc)
+                entry.fault = fired.id if fired else ""
+                if fired and not fired.after:
+                    faults.fire(fired)
+            output = self.run(call, doc, spec)
+            entry.output = journal.output_document(
+                output.root, output.doc, output.prerendered, self.settings.journal_doc_bytes
+            )
+            entry.http_status = 204 if output.void and call.transport in ("rest", "resource") else 200
+            if fired and fired.after:
+                faults.fire(fired)
+            return output
+        except BaseException as exc:
+            journal.describe_failure(entry, exc, call.transport)
+            raise
+        finally:
+            if call.transport != "seed":
+                self.journal(entry, started)
+
+    def journal_refusal(self, ns: str, door: str, api: str, exc: SterlingError) -> None:
+        """Journal a call refused at the door, before ``invoke`` (bad credentials, bad body, unknown API)."""
+        transport = {"resources": "resource", "": "rest"}.get(door, door)
+        entry = journal.Entry(ns, "", transport, api)
+        journal.describe_failure(entry, exc, transport)
+        self.journal(entry, time.perf_counter())
+
+    def journal(self, entry: journal.Entry, started: float) -> None:
+        """Write one journal entry (a failure to write it never fails the call)."""
+        try:
+            with self.store.read() as tx:
+                entry.time = journal.stamp(clock.now(tx, entry.ns))
+            journal.write(
+                self.store,
+                entry,
+                (time.perf_counter() - started) * 1000,
+                limit=self.settings.journal_limit,
+                doc_bytes=self.settings.journal_doc_bytes,
+            )
+        except Exception:  # pragma: no cover - bookkeeping must not turn a good answer into an error
+            log.exception("journal write failed for %s", entry.api)
+
+    def run(self, call: Call, doc: Doc, spec: ApiSpec | None = None) -> Output:
+        """Run one API in one transaction: a failed call changes nothing."""
+        spec = spec or self.spec(call.api)
         try:
             with self.store.write() if spec.writes else self.store.read() as tx:
                 ctx = Ctx(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
 from fixtures.builders import create_order_input
 from fixtures.provider import sterling_faker
@@ -10,23 +12,87 @@ from fixtures.provider import sterling_faker
 from . import clock, model
 from .context import Ctx
 from .dispatch import Fake
+from .errors import SterlingError
 
 CHUNK = 500
 
 
-def seed_orders(fake: Fake, ns: str, count: int, *, seed: int = 42, user: str = "seed") -> int:
+@dataclass
+class SeedOptions:
+    """What ``POST /_fake/seed`` may narrow: enterprises, a status mix (code -> weight), an order-date range."""
+
+    enterprises: list[str] | None = None
+    statuses: dict[str, float] | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SeedOptions:
+        """Validated options; ValueError("field: message") names the field at fault."""
+        enterprises = data.get("enterprises")
+        if enterprises is not None and (
+            not isinstance(enterprises, list)
+            or not enterprises
+            or not all(isinstance(e, str) and e for e in enterprises)
+        ):
+            raise ValueError("enterprises: must be a non-empty list of enterprise codes")
+        mix = data.get("statuses")
+        if isinstance(mix, list) and mix and all(isinstance(c, str) for c in mix):
+            mix = dict.fromkeys(mix, 1.0)
+        if mix is not None and (
+            not isinstance(mix, dict)
+            or not mix
+            or not all(
+                isinstance(w, (int, float)) and not isinstance(w, bool) and w >= 0 for w in mix.values()
+            )
+            or sum(mix.values()) <= 0
+        ):
+            raise ValueError("statuses: must be a list of status codes or an object of code -> weight")
+        bounds = []
+        for name in ("from", "to"):
+            raw = data.get(name)
+            if raw is not None and not isinstance(raw, str):
+                raise ValueError(f"{name}: must be an ISO 8601 date or date-time")
+            try:
+                bounds.append(clock.parse_datetime(raw, attribute=name) if raw else None)
+            except SterlingError:
+                raise ValueError(f"{name}: {raw!r} is not an ISO 8601 date or date-time") from None
+        if bounds[0] and bounds[1] and bounds[0] > bounds[1]:
+            raise ValueError("from: must not be after 'to'")
+        return cls(
+            enterprises, {str(k): float(v) for k, v in mix.items()} if mix else None, bounds[0], bounds[1]
+        )
+
+    def order_date(self, faker: Any, base: datetime) -> datetime:
+        if self.date_from is None and self.date_to is None:
+            return base - timedelta(days=faker.random_int(0, 89), seconds=faker.random_int(0, 86399))
+        start = self.date_from or (self.date_to or base) - timedelta(days=90)
+        end = self.date_to or base
+        return start + timedelta(seconds=faker.random_int(0, max(0, int((end - start).total_seconds()))))
+
+
+def seed_orders(
+    fake: Fake, ns: str, count: int, *, seed: int = 42, user: str = "seed", options: SeedOptions | None = None
+) -> int:
     """Create ``count`` orders in ``ns``, dated over the 90 days before the namespace's clock.
 
     Orders are written in chunks of one transaction each; the same seed and clock give the same orders.
+    With ``options.statuses`` each order is then walked to a status drawn from the mix through the
+    lifecycle APIs (``agents.drive``), seeded per order.
     """
     faker = sterling_faker(seed)
+    options = options or SeedOptions()
+    keys: list[str] = []
     created = 0
     while created < count:
         with fake.store.write() as tx:
             base = clock.now(tx, ns)
             for _ in range(min(CHUNK, count - created)):
-                doc = create_order_input(faker)
-                when = base - timedelta(days=faker.random_int(0, 89), seconds=faker.random_int(0, 86399))
+                if options.enterprises:
+                    doc = create_order_input(faker, EnterpriseCode=faker.random_element(options.enterprises))
+                else:
+                    doc = create_order_input(faker)
+                when = options.order_date(faker, base)
                 doc["OrderDate"] = clock.format_datetime(when)
                 ctx = Ctx(
                     tx=tx,
@@ -39,5 +105,10 @@ def seed_orders(fake: Fake, ns: str, count: int, *, seed: int = 42, user: str = 
                 )
                 order = model.new_order(ctx, doc)
                 model.save(ctx, order, insert=True)
+                keys.append(order["OrderHeaderKey"])
                 created += 1
+    if options.statuses:
+        from .agents import drive
+
+        drive(fake, ns, keys, options.statuses, seed)
     return created

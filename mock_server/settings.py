@@ -46,6 +46,11 @@ class Settings:
     throttle_burst: int = 20
     journal_limit: int = 10000
     journal_doc_bytes: int = 16384
+    #: ``user:namespace,...``: a user's calls go to its namespace unless X-Sterling-Mock-Namespace says otherwise.
+    users_namespaces: dict[str, str] = field(default_factory=dict)
+    #: Lifecycle agents on from the start (every namespace), stepping every ``agents_every`` virtual seconds.
+    agents_enabled: bool = False
+    agents_every: int = 60
     #: Where stored output templates (``_templateId``) are read from, besides the control plane.
     template_dir: str = ""
     log_level: str = "warning"

@@ -1,0 +1,103 @@
+"""Control routes that read or replace a namespace's records: journal, summary, state snapshots."""
+
+from __future__ import annotations
+
+import orjson
+from flask import Response, request
+
+from .. import clock, faults, journal, snapshot, throttle
+from ..errors import SterlingError
+from ..journal import side_write
+from . import ControlError, bp, fake, invalid, json_response, namespace, no_content
+
+
+def _time_arg(name: str) -> str:
+    raw = request.args.get(name, "")
+    if not raw:
+        return ""
+    try:
+        return journal.stamp(clock.parse_datetime(raw, attribute=name))
+    except SterlingError:
+        raise invalid(name, f"{raw!r} is not an ISO 8601 date-time") from None
+
+
+@bp.get("/journal")
+def get_journal() -> Response:
+    """``?api=&since=&until=&user=&transport=&limit=100`` -> ``{"entries": [...], "dropped": d}``, newest last."""
+    raw_limit = request.args.get("limit", "100")
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100_000:
+        raise invalid("limit", "must be an integer from 1 to 100000")
+    ns = namespace()
+    with fake().store.read() as tx:
+        found = journal.entries(
+            tx,
+            ns,
+            api=request.args.get("api", ""),
+            since=_time_arg("since"),
+            until=_time_arg("until"),
+            user=request.args.get("user", ""),
+            transport=request.args.get("transport", ""),
+            limit=int(raw_limit),
+        )
+        stats = journal.stats(tx, ns)
+    return json_response(
+        {"entries": found, "dropped": stats["dropped"], "total": stats["entries"], "namespace": ns}
+    )
+
+
+@bp.delete("/journal")
+def clear_journal() -> Response:
+    with side_write(fake().store) as tx:
+        journal.clear(tx, namespace())
+    return no_content()
+
+
+@bp.get("/summary")
+def summary() -> Response:
+    ns = namespace()
+    with fake().store.read() as tx:
+        counts = snapshot.summary_counts(tx, ns)
+        out = {
+            **counts,
+            "throttle": throttle.stats(tx, ns),
+            "journal": journal.stats(tx, ns),
+            "faults": len(faults.listing(tx, ns)),
+            "clock": clock.clock_info(tx, ns),
+            "namespace": ns,
+        }
+    return json_response(out)
+
+
+@bp.get("/state")
+def export_state() -> Response:
+    with fake().store.read() as tx:
+        return json_response(snapshot.export(tx, namespace()))
+
+
+@bp.put("/state")
+def import_state() -> Response:
+    """Replace the namespace's state with a snapshot (from any namespace); all or nothing."""
+    raw = request.get_data(cache=True)
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ControlError(400, "INVALID_JSON", f"The body is not valid JSON: {exc}") from None
+    ns = namespace()
+    try:
+        with fake().store.write() as tx:
+            counts = snapshot.import_(tx, ns, data)
+    except snapshot.SnapshotError as exc:
+        raise ControlError(400, "INVALID_SNAPSHOT", str(exc)) from None
+    return json_response({"imported": counts, "namespace": ns})
+
+
+@bp.get("/namespaces")
+def namespaces() -> Response:
+    """Every namespace holding orders or a journal, with its order count."""
+    with fake().store.read() as tx:
+        rows = tx.conn.execute(
+            "SELECT ns, sum(o) FROM (SELECT ns, count(*) AS o FROM orders GROUP BY ns "
+            "UNION ALL SELECT DISTINCT ns, 0 FROM journal UNION ALL SELECT ns, 0 FROM namespaces) "
+            "GROUP BY ns ORDER BY ns"
+        ).fetchall()
+    return json_response({"namespaces": {str(ns): int(n) for ns, n in rows}})

@@ -1,0 +1,278 @@
+"""The request journal: every call recorded per namespace, bounded, documents truncated and secrets masked.
+
+Journal rows, fault consumption and throttle buckets are written through a *side* connection with
+``synchronous=NORMAL``: they are bookkeeping, not acknowledged business data, so they skip the fsync that
+``durability=FULL`` pays on order writes (a journal write per read call would otherwise cost an fsync).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+import orjson
+
+from client.wire import Doc, from_xml, to_jsonable
+
+from .store import Store, Tx
+
+#: Attribute names whose values never reach the journal (lower-cased; "password" matches anywhere).
+SECRET_NAMES = frozenset({"usertoken", "token", "_token", "authtoken", "accesstoken", "jwt"})
+MASK = "****"
+
+
+# ------------------------------------------------------------------------------------------ side writes
+
+
+@contextmanager
+def side_write(store: Store) -> Iterator[Tx]:
+    """A write transaction for bookkeeping rows (journal, faults, buckets) without the per-commit fsync."""
+    if store.memory:
+        with store.write() as tx:
+            yield tx
+        return
+    conn = _side_connection(store)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield Tx(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _side_connection(store: Store) -> sqlite3.Connection:
+    local: threading.local | None = getattr(store, "_side_local", None)
+    if local is None:
+        local = threading.local()
+        store._side_local = local  # type: ignore[attr-defined]
+    conn: sqlite3.Connection | None = getattr(local, "conn", None)
+    if conn is None or getattr(local, "pid", None) != os.getpid():  # never reuse a parent's connection
+        conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        local.conn = conn
+        local.pid = os.getpid()
+    return conn
+
+
+# ------------------------------------------------------------------------------------------ counters
+
+
+def bump(tx: Tx, ns: str, name: str, by: int = 1) -> int:
+    row = tx.conn.execute(
+        "INSERT INTO control_counters(ns, name, value) VALUES(?, ?, ?) "
+        "ON CONFLICT(ns, name) DO UPDATE SET value = value + excluded.value RETURNING value",
+        (ns, name, by),
+    ).fetchone()
+    return int(row[0])
+
+
+def counter(tx: Tx, ns: str, name: str) -> int:
+    row = tx.conn.execute("SELECT value FROM control_counters WHERE ns=? AND name=?", (ns, name)).fetchone()
+    return 0 if row is None else int(row[0])
+
+
+# ------------------------------------------------------------------------------------------ entries
+
+
+@dataclass
+class Entry:
+    """One journal entry as it is being built around a call."""
+
+    ns: str
+    user: str
+    transport: str
+    api: str
+    input: Doc | None = None
+    input_root: str = ""
+    output: Any = None
+    http_status: int = 200
+    error_code: str = ""
+    fault: str = ""
+    time: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def mask(value: Any) -> Any:
+    """A copy of a document with passwords and tokens replaced by ``****``."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            lowered = str(key).lower()
+            if isinstance(item, str) and ("password" in lowered or lowered in SECRET_NAMES):
+                out[key] = MASK if item else item
+            else:
+                out[key] = mask(item)
+        return out
+    if isinstance(value, list):
+        return [mask(item) for item in value]
+    return value
+
+
+def encode_document(value: Any, limit: int) -> bytes | None:
+    """JSON bytes of a (masked) document, or a truncation marker past ``limit`` bytes."""
+    if value is None:
+        return None
+    data = orjson.dumps(mask(value))
+    if limit > 0 and len(data) > limit:
+        head = data[:limit].decode("utf-8", errors="ignore")
+        return orjson.dumps({"_truncated": True, "_bytes": len(data), "_head": head})
+    return data
+
+
+def output_document(root: str, doc: Doc | None, prerendered: dict[str, bytes], limit: int) -> Any:
+    """An API's output as JSON for the journal, from its document or its stored rendering."""
+    if doc is not None:
+        return to_jsonable(root, doc) if doc else {}
+    if "json" in prerendered:
+        raw = prerendered["json"]
+        return (
+            orjson.loads(raw)
+            if limit <= 0 or len(raw) <= limit * 4
+            else {"_truncated": True, "_bytes": len(raw)}
+        )
+    if "xml" in prerendered:
+        name, parsed = from_xml(prerendered["xml"])
+        return to_jsonable(name, parsed)
+    return None
+
+
+def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_bytes: int) -> None:
+    """Append one entry; past ``limit`` entries the oldest go and the dropped counter grows."""
+    if limit <= 0:
+        return
+    input_doc = (
+        to_jsonable(entry.input_root, entry.input)
+        if entry.input is not None and entry.input_root
+        else (entry.input)
+    )
+    with side_write(store) as tx:
+        tx.conn.execute(
+            "INSERT INTO journal(ns, time, user, transport, api, http_status, duration_ms, error_code, fault, "
+            "input, output) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.ns,
+                entry.time,
+                entry.user,
+                entry.transport,
+                entry.api,
+                entry.http_status,
+                round(duration_ms, 3),
+                entry.error_code,
+                entry.fault,
+                encode_document(input_doc, doc_bytes),
+                encode_document(entry.output, doc_bytes),
+            ),
+        )
+        count = bump(tx, entry.ns, "journal_entries")
+        if count > limit:
+            excess = count - limit
+            tx.conn.execute(
+                "DELETE FROM journal WHERE id IN (SELECT id FROM journal WHERE ns=? ORDER BY id LIMIT ?)",
+                (entry.ns, excess),
+            )
+            bump(tx, entry.ns, "journal_entries", -excess)
+            bump(tx, entry.ns, "journal_dropped", excess)
+
+
+def entries(
+    tx: Tx,
+    ns: str,
+    *,
+    api: str = "",
+    since: str = "",
+    until: str = "",
+    user: str = "",
+    transport: str = "",
+    limit: int = 100,
+) -> list[dict[str, Any]]:
+    """The newest ``limit`` matching entries, oldest first (``time`` compares as ISO text in UTC)."""
+    where = ["ns=?"]
+    args: list[Any] = [ns]
+    for column, value, op in (
+        ("api", api, "="),
+        ("user", user, "="),
+        ("transport", transport, "="),
+        ("time", since, ">="),
+        ("time", until, "<="),
+    ):
+        if value:
+            where.append(f"{column}{op}?")
+            args.append(value)
+    rows = tx.conn.execute(
+        "SELECT id, time, ns, user, transport, api, http_status, duration_ms, error_code, fault, input, output "
+        f"FROM journal WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?",
+        (*args, limit),
+    ).fetchall()
+    return [_entry_json(row) for row in reversed(rows)]
+
+
+def _entry_json(row: tuple[Any, ...]) -> dict[str, Any]:
+    return {
+        "id": row[0],
+        "time": row[1],
+        "namespace": row[2],
+        "user": row[3],
+        "transport": row[4],
+        "api": row[5],
+        "http_status": row[6],
+        "duration_ms": row[7],
+        "error_code": row[8],
+        "fault": row[9],
+        "input": None if row[10] is None else orjson.loads(row[10]),
+        "output": None if row[11] is None else orjson.loads(row[11]),
+    }
+
+
+def clear(tx: Tx, ns: str) -> None:
+    """Empty the namespace's journal and its counters."""
+    tx.conn.execute("DELETE FROM journal WHERE ns=?", (ns,))
+    tx.conn.execute("DELETE FROM control_counters WHERE ns=? AND name LIKE 'journal_%'", (ns,))
+
+
+def stats(tx: Tx, ns: str) -> dict[str, int]:
+    return {"entries": counter(tx, ns, "journal_entries"), "dropped": counter(tx, ns, "journal_dropped")}
+
+
+def stamp(when: datetime) -> str:
+    """Journal time: UTC ISO 8601 with milliseconds, so ``since``/``until`` compare as text."""
+    utc = when.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+00:00"
+
+
+def describe_failure(entry: Entry, exc: BaseException, transport: str) -> None:
+    """Status, error code and output of a failed call, as the caller's door renders them."""
+    from .errors import SterlingError
+    from .faults import FaultAbort, FaultHttp
+
+    if isinstance(exc, SterlingError):
+        exc.journaled = True  # type: ignore[attr-defined]  # the app's handler must not journal it again
+        # the interop servlet answers errors with HTTP 200 and an <Errors> document (reference §4)
+        entry.http_status = 200 if transport == "interop" else exc.status
+        entry.error_code = exc.error_code
+        entry.output = {
+            "errors": [
+                {
+                    "ErrorCode": exc.error_code,
+                    "ErrorDescription": exc.error_description,
+                    "MoreInfo": {"ErrorRelatedMoreInfo": exc.more_info, **exc.attributes},
+                }
+            ]
+        }
+    elif isinstance(exc, FaultHttp):
+        entry.http_status = exc.status
+        entry.output = {"body": exc.body.decode("latin-1")[:500]}
+    elif isinstance(exc, FaultAbort):
+        entry.http_status = 0
+        entry.error_code = f"connection {exc.kind}"
+    else:
+        entry.http_status = 500
+        entry.error_code = type(exc).__name__
