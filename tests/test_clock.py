@@ -64,7 +64,7 @@ def test_token_expiry_follows_the_clock(api: Api, ctl: Ctl) -> None:
     query = f"?_loginid=admin&_token={token}"
     assert api.raw("getOrderList", {}, headers=auth, query=query).status_code == 200
     ctl.ok("POST", "clock", {"advance": 1801})
-    status, error = api.error("getOrderList", {}, headers=auth, query=query)
+    _, error = api.error("getOrderList", {}, headers=auth, query=query)
     assert error["ErrorCode"] == "YCP0427" and "expired" in error["MoreInfo"]["ErrorRelatedMoreInfo"]
 
 

@@ -119,7 +119,7 @@ def test_clear_and_per_namespace(api: Api, ctl: Ctl) -> None:
 def test_journal_survives_a_failed_write_call(app: Flask, api: Api, ctl: Ctl) -> None:
     """A failed call changes nothing, but its journal entry is kept (written after the rollback)."""
     create(api, OrderNo="DUP-1", EnterpriseCode="Aurora")
-    status, error = api.error("createOrder", {"OrderNo": "DUP-1", "EnterpriseCode": "Aurora"})
+    _, error = api.error("createOrder", {"OrderNo": "DUP-1", "EnterpriseCode": "Aurora"})
     assert error["ErrorCode"] == "YFC0001"
     assert [e["error_code"] for e in ctl.ok("GET", "journal?api=createOrder")["entries"]] == ["", "YFC0001"]
 

@@ -22,7 +22,7 @@ def test_orders_are_invisible_across_namespaces(api: Api, ctl: Ctl, fmt: str) ->
         api, fmt, ns="w2", OrderNo="SAME-1", EnterpriseCode="Aurora"
     )  # uniqueness is per namespace
     assert made["OrderNo"] == again["OrderNo"]
-    status, error = api.error(
+    _, error = api.error(
         "getOrderDetails", {"OrderHeaderKey": made["OrderHeaderKey"]}, fmt, headers={NS: "w2"}
     )
     assert error["ErrorCode"] == "YFS10003"
