@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--orders", type=int, default=1000)
     seed.add_argument("--namespace", default="default")
     _add_server_options(seed)
+
+    from .control.cli import add_parsers, add_remote_seed
+
+    add_remote_seed(seed)
+    add_parsers(sub)  # reset, summary, faults, clock, journal, throttle, agents, advance, state (--url)
     return parser
 
 
@@ -127,13 +132,21 @@ def cmd_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def _control_cli() -> Any:
+    from .control import cli
+
+    return cli
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "serve":
             return cmd_serve(args)
         if args.command == "seed":
-            return cmd_seed(args)
+            return cmd_seed(args) if not args.url else _control_cli().seed_remote(args)
+        if args.command in _control_cli().COMMANDS:
+            return int(_control_cli().run(args))
     except ValueError as exc:
         print(f"sterling-mock: {exc}", file=sys.stderr)
         return 2
