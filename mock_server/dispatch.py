@@ -72,30 +72,18 @@ class Fake:
     def invoke(self, call: Call, doc: Doc) -> Output:
         """Namespace, due agents, throttle, faults, the API, and a journal entry for every outcome.
 
-        Calls made by the fake itself (transport ``agent`` or ``control``) are journaled but never throttled,
-        faulted or used to trigger agents.
+        Calls the fake makes itself (transport ``agent``, ``control``, ``seed``) are never throttled, faulted
+        or used to trigger agents; seeding is not journaled either.
         """
         started = time.perf_counter()
         spec = self.spec(call.api)
         if call.ns == "default" and call.user in self.settings.users_namespaces:
             call.ns = self.settings.users_namespaces[call.user]
-        entry = journal.Entry(call.ns, call.user, call.transport, call.api, doc, spec.input_root)
+        entry = journal.Entry(call.ns, call.user, call.transport, call.api, doc)
         try:
-            fired = None
-            if call.transport not in INTERNAL_TRANSPORTS:
-                agents.catch_up(self, call.ns)
-                with self.store.read() as tx:
-                    limits = throttle.config(tx, call.ns, self.settings)
-                if limits.enabled:
-                    throttle.take(self.store, call.ns, call.user, limits)
-                fired = faults.take(self.store, call.ns, call.api, call.user, call.transport, doc)
-                entry.fault = fired.id if fired else ""
-                if fired and not fired.after:
-                    faults.fire(fired)
+            fired = self._before(call, doc, entry)
             output = self.run(call, doc, spec)
-            entry.output = journal.output_document(
-                output.root, output.doc, output.prerendered, self.settings.journal_doc_bytes
-            )
+            entry.output = journal.output_document(output.doc, output.prerendered)
             entry.http_status = 204 if output.void and call.transport in ("rest", "resource") else 200
             if fired and fired.after:
                 faults.fire(fired)
@@ -107,6 +95,28 @@ class Fake:
             if call.transport != "seed":
                 self.journal(entry, started)
 
+    def _before(self, call: Call, doc: Doc, entry: journal.Entry) -> faults.Fired | None:
+        """One read of the namespace's controls, then only the work they ask for: due agent steps, the
+        throttle bucket, fault matching (a fault without ``after`` fires here, before the API)."""
+        with self.store.read() as tx:
+            entry.time = journal.stamp(clock.now(tx, call.ns))
+            if call.transport in INTERNAL_TRANSPORTS:
+                return None
+            limits = throttle.config(tx, call.ns, self.settings)
+            agents_on = bool(agents.config(tx, call.ns, self)["enabled"])
+            has_faults = faults.has_rules(tx, call.ns)
+        if agents_on:
+            agents.catch_up(self, call.ns)
+        if limits.enabled:
+            throttle.take(self.store, call.ns, call.user, limits)
+        fired = (
+            faults.take(self.store, call.ns, call.api, call.user, call.transport, doc) if has_faults else None
+        )
+        entry.fault = fired.id if fired else ""
+        if fired and not fired.after:
+            faults.fire(fired)
+        return fired
+
     def journal_refusal(self, ns: str, door: str, api: str, exc: SterlingError) -> None:
         """Journal a call refused at the door, before ``invoke`` (bad credentials, bad body, unknown API)."""
         transport = {"resources": "resource", "": "rest"}.get(door, door)
@@ -117,8 +127,9 @@ class Fake:
     def journal(self, entry: journal.Entry, started: float) -> None:
         """Write one journal entry (a failure to write it never fails the call)."""
         try:
-            with self.store.read() as tx:
-                entry.time = journal.stamp(clock.now(tx, entry.ns))
+            if not entry.time:
+                with self.store.read() as tx:
+                    entry.time = journal.stamp(clock.now(tx, entry.ns))
             journal.write(
                 self.store,
                 entry,

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import Doc, from_xml, to_jsonable
+from client.wire import Doc, from_xml
 
 from .store import Store, Tx
 
@@ -92,7 +92,6 @@ class Entry:
     transport: str
     api: str
     input: Doc | None = None
-    input_root: str = ""
     output: Any = None
     http_status: int = 200
     error_code: str = ""
@@ -118,30 +117,31 @@ def mask(value: Any) -> Any:
 
 
 def encode_document(value: Any, limit: int) -> bytes | None:
-    """JSON bytes of a (masked) document, or a truncation marker past ``limit`` bytes."""
+    """JSON bytes of a document with secrets masked, or a truncation marker past ``limit`` bytes.
+
+    Masking walks the document only when its bytes mention a password or token (a fast substring test),
+    so the common large read answers cost one ``orjson.dumps``.
+    """
     if value is None:
         return None
-    data = orjson.dumps(mask(value))
+    data = value if isinstance(value, bytes) else orjson.dumps(value)
+    lowered = data.lower()
+    if b"password" in lowered or b"token" in lowered or b"jwt" in lowered:
+        data = orjson.dumps(mask(orjson.loads(data)))
     if limit > 0 and len(data) > limit:
         head = data[:limit].decode("utf-8", errors="ignore")
         return orjson.dumps({"_truncated": True, "_bytes": len(data), "_head": head})
     return data
 
 
-def output_document(root: str, doc: Doc | None, prerendered: dict[str, bytes], limit: int) -> Any:
-    """An API's output as JSON for the journal, from its document or its stored rendering."""
+def output_document(doc: Doc | None, prerendered: dict[str, bytes]) -> Any:
+    """An API's output for the journal: its document, or its stored JSON rendering as bytes."""
     if doc is not None:
-        return to_jsonable(root, doc) if doc else {}
+        return doc
     if "json" in prerendered:
-        raw = prerendered["json"]
-        return (
-            orjson.loads(raw)
-            if limit <= 0 or len(raw) <= limit * 4
-            else {"_truncated": True, "_bytes": len(raw)}
-        )
+        return prerendered["json"]
     if "xml" in prerendered:
-        name, parsed = from_xml(prerendered["xml"])
-        return to_jsonable(name, parsed)
+        return from_xml(prerendered["xml"])[1]
     return None
 
 
@@ -149,11 +149,6 @@ def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_byt
     """Append one entry; past ``limit`` entries the oldest go and the dropped counter grows."""
     if limit <= 0:
         return
-    input_doc = (
-        to_jsonable(entry.input_root, entry.input)
-        if entry.input is not None and entry.input_root
-        else (entry.input)
-    )
     with side_write(store) as tx:
         tx.conn.execute(
             "INSERT INTO journal(ns, time, user, transport, api, http_status, duration_ms, error_code, fault, "
@@ -168,7 +163,7 @@ def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_byt
                 round(duration_ms, 3),
                 entry.error_code,
                 entry.fault,
-                encode_document(input_doc, doc_bytes),
+                encode_document(entry.input, doc_bytes),
                 encode_document(entry.output, doc_bytes),
             ),
         )
