@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from . import clock
 from .context import Ctx
-from .errors import NotAuthenticated
+from .errors import JwtNotEnabled, NotAuthenticated
 from .settings import Settings
 from .store import Store
 
@@ -70,6 +70,8 @@ def make_jwt(settings: Settings, user: str, issued: float) -> str:
 
 
 def verify_jwt(settings: Settings, token: str, now: float) -> str:
+    """The token's subject; the signature is checked before anything in it is believed, and only HS256 is
+    accepted (an ``alg`` of ``none`` or another algorithm is refused, RFC 8725 §3.1)."""
     try:
         header, payload, signature = token.split(".")
         expected = hmac.new(
@@ -77,14 +79,34 @@ def verify_jwt(settings: Settings, token: str, now: float) -> str:
         ).digest()
         if not hmac.compare_digest(expected, _b64url_decode(signature)):
             raise _fail(settings, "The bearer token's signature is invalid.")
+        algorithm = json.loads(_b64url_decode(header)).get("alg")
         claims = json.loads(_b64url_decode(payload))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, AttributeError, binascii.Error, UnicodeDecodeError):
         raise _fail(settings, "The bearer token is malformed.") from None
+    if algorithm != "HS256":
+        raise _fail(settings, "The bearer token is not signed with HS256.")
     if not isinstance(claims, dict) or not isinstance(claims.get("sub"), str):
         raise _fail(settings, "The bearer token carries no subject.")
-    if float(claims.get("exp", 0)) < now:
+    expires = claims.get("exp")
+    if not isinstance(expires, (int, float)) or expires <= now:  # RFC 7519 §4.1.4: not on or after exp
         raise _fail(settings, "The bearer token has expired.")
     return str(claims["sub"])
+
+
+def jwt_user(store: Store, settings: Settings, ns: str, creds: Credentials) -> str:
+    """Who ``GET /jwt`` issues a token for: the ``_loginid``/``_token`` pair from ``POST /invoke/login``
+    [DOC][OBS: IBM's client], or a Basic header.  Checked in every style that accepts Bearer tokens, even
+    where login tokens are not accepted on API calls (JWT-only instances still log in first)."""
+    if settings.auth_style in ("BASIC", "STANDARD"):
+        raise JwtNotEnabled(f"auth_style is {settings.auth_style}; JWT needs ANY or JWT.")
+    if settings.auth_style == "OPEN":
+        return creds.loginid or _basic_user(creds.authorization) or "admin"
+    if creds.loginid or creds.token:
+        return _token_user(store, settings, ns, creds)
+    scheme, _, value = creds.authorization.strip().partition(" ")
+    if scheme.lower() == "basic":
+        return _basic_check(settings, value)
+    raise _fail(settings, "GET /jwt needs _loginid and _token (from POST /invoke/login).")
 
 
 def authenticate(store: Store, settings: Settings, ns: str, creds: Credentials) -> str:
@@ -106,15 +128,21 @@ def authenticate(store: Store, settings: Settings, ns: str, creds: Credentials) 
             raise _fail(settings, "Login tokens are not accepted by this instance.")
         return _token_user(store, settings, ns, creds)
     if scheme == "basic" and style in ("ANY", "BASIC"):
-        try:
-            decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            raise _fail(settings, "The Basic authorization header is malformed.") from None
-        user, sep, password = decoded.partition(":")
-        if not sep or not check_password(settings, user, password):
-            raise _fail(settings, "Invalid user or password.")
-        return user
+        return _basic_check(settings, value)
+    if scheme == "bearer":
+        raise _fail(settings, f"Bearer tokens are not accepted by this instance (auth_style {style}).")
     raise _fail(settings, "No credentials were given.")
+
+
+def _basic_check(settings: Settings, value: str) -> str:
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise _fail(settings, "The Basic authorization header is malformed.") from None
+    user, sep, password = decoded.partition(":")
+    if not sep or not check_password(settings, user, password):
+        raise _fail(settings, "Invalid user or password.")
+    return user
 
 
 def _token_user(store: Store, settings: Settings, ns: str, creds: Credentials) -> str:

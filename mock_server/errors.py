@@ -210,3 +210,29 @@ class PageSetExpired(SterlingError):
 class InvalidOrderLine(SterlingError):
     code = "MOCK0310"
     description = "The order line does not exist on this order."
+
+
+# --- doors: interop servlet, resources, services, JWT (MOCK0600-MOCK0699) --------------------------------
+
+
+class UnknownService(SterlingError):
+    code = "MOCK0600"
+    description = "The service (flow) is not defined on this instance."
+
+
+class InvalidServiceDefinition(SterlingError):
+    code = "MOCK0601"
+    description = "A configured service (flows file) is not valid."
+    http_status = 500
+
+
+class JwtNotEnabled(SterlingError):
+    code = "MOCK0602"
+    description = "JWT authentication is not enabled on this instance."
+    http_status = 404
+
+
+class InteropApiMissing(SterlingError):
+    code = "MOCK0603"
+    description = "The interop call names no API: send InteropApiName (or ServiceName with IsFlow=Y)."
+

@@ -7,8 +7,8 @@ from flask import Blueprint, Response, current_app, g, request
 from client.wire import Doc
 
 from . import auth, clock
+from .context import Output
 from .dispatch import Call, Fake
-from .errors import MalformedDocument
 from .http import NAMESPACE_HEADER, parse_document, render_output, request_format, response_format
 
 bp = Blueprint("rest", __name__, url_prefix="/smcfs/restapi")
@@ -37,10 +37,9 @@ def read_body() -> tuple[str | None, Doc]:
     return parse_document(body, fmt, fake().settings.max_depth)
 
 
-def run(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = None) -> Response:
-    """Authenticate, invoke and render: the common tail of every REST-style door."""
+def call(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = None) -> Output:
+    """Authenticate and invoke: what every REST-style door does before rendering."""
     runtime = fake()
-    fmt = g.response_format
     ns = namespace()
     spec = runtime.spec(api)
     user = "" if spec.public else auth.authenticate(runtime.store, runtime.settings, ns, credentials())
@@ -48,9 +47,13 @@ def run(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = N
         template = runtime.stored_template(
             request.args.get("_templateId") or request.args.get("_templateKey")
         )
-    call = Call(api=api, ns=ns, user=user, transport=transport, fmt=fmt, template=template)
-    output = runtime.invoke(call, doc)
-    return render_output(output, fmt)
+    call = Call(api=api, ns=ns, user=user, transport=transport, fmt=g.response_format, template=template)
+    return runtime.invoke(call, doc)
+
+
+def run(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = None) -> Response:
+    """Authenticate, invoke and render: the common tail of every REST-style door."""
+    return render_output(call(api, doc, transport=transport, template=template), g.response_format)
 
 
 @bp.post("/invoke/<api>")
@@ -61,18 +64,27 @@ def invoke(api: str) -> Response:
     return run(api, doc)
 
 
+@bp.post("/executeFlow/<service>")
+def execute_flow(service: str) -> Response:
+    """``POST /executeFlow/<service>``: a configured service (``flows.py``); the body is its input [DOC][OBS]."""
+    g.response_format = response_format(request)
+    root, doc = read_body()
+    wrapped: Doc = {"FlowName": service, "Input": doc}
+    if root:
+        wrapped["InputRoot"] = root
+    return run("executeFlow", wrapped, transport="flow")
+
+
 @bp.get("/jwt")
 def jwt() -> Response:
-    """``GET /jwt?_loginid=&_token=`` -> a JWT as plain text, for ``Authorization: Bearer`` [DOC][OBS]."""
+    """``GET /jwt?_loginid=&_token=`` -> a JWT as plain text, for ``Authorization: Bearer`` [DOC][OBS].
+
+    Needs no Authorization header [OBS: IBM's client]; a Basic header is accepted instead of the login token.
+    """
     g.response_format = response_format(request)
     runtime = fake()
     ns = namespace()
-    creds = credentials()
-    if not (creds.loginid and creds.token):
-        creds.authorization = request.headers.get("Authorization", "")
-        if not creds.authorization:
-            raise MalformedDocument("GET /jwt needs _loginid and _token.")
-    user = auth.authenticate(runtime.store, runtime.settings, ns, creds)
+    user = auth.jwt_user(runtime.store, runtime.settings, ns, credentials())
     with runtime.store.read() as tx:
         issued = clock.now(tx, ns).timestamp()
     return Response(auth.make_jwt(runtime.settings, user, issued), content_type="text/plain; charset=UTF-8")

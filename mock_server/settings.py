@@ -10,6 +10,7 @@ from typing import Any
 #: Authentication styles (reference §3).  ANY accepts Basic, login token and JWT Bearer, each checked strictly.
 AUTH_STYLES = ("ANY", "BASIC", "STANDARD", "JWT", "OPEN")
 ENV_PREFIX = "STERLING_MOCK_"
+INTEROP_AUTH = ("password", "user", "open")
 
 
 @dataclass
@@ -53,6 +54,13 @@ class Settings:
     agents_every: int = 60
     #: Where stored output templates (``_templateId``) are read from, besides the control plane.
     template_dir: str = ""
+    #: JSON file of configured services (executeFlow, IsFlow="Y", FlowName), besides the control plane.
+    flows_file: str = ""
+    #: PUT /smcfs/restapi/order/<key> as changeOrder (off: only PATCH, as documented by IBM).
+    allow_put: bool = False
+    #: Interop servlet credentials: ``password`` (YFSEnvironment.userId + password checked), ``user`` (a known
+    #: userId, password not checked, as on DevMode instances) or ``open`` [INF].
+    interop_auth: str = "password"
     log_level: str = "warning"
 
     def replace(self, **changes: Any) -> Settings:
@@ -68,6 +76,8 @@ class Settings:
             raise ValueError("quantity_format must be 'int' or 'decimal'")
         if self.durability.upper() not in ("FULL", "NORMAL", "OFF"):
             raise ValueError("durability must be FULL, NORMAL or OFF")
+        if self.interop_auth not in INTEROP_AUTH:
+            raise ValueError(f"interop_auth must be one of {', '.join(INTEROP_AUTH)}")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -3,10 +3,11 @@ literal ``APIS`` table (one line per API); this module merges them in one place.
 
 from __future__ import annotations
 
+from .. import flows  # executeFlow: configured services, run by every door (transports issue)
 from . import audits, changes, fulfilment, lists, multi, orders, session, shipments
 from .spec import ApiSpec
 
-FAMILIES = (session, orders, lists, changes, audits, multi, fulfilment, shipments)
+FAMILIES = (session, orders, lists, changes, audits, multi, fulfilment, shipments, flows)
 
 APIS: dict[str, ApiSpec] = {name: spec for family in FAMILIES for name, spec in family.APIS.items()}
 

@@ -168,5 +168,6 @@ def delete_template(template_id: str) -> Response:
 
 
 from . import clockwork, records, rules  # noqa: E402  (route modules register on ``bp``)
+from . import flows as flows  # noqa: E402  (services of mock_server/flows.py; the transports issue)
 
 __all__ = ["ControlError", "bp", "clockwork", "error_response", "records", "rules"]
