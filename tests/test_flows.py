@@ -165,7 +165,7 @@ def test_a_broken_flows_file_is_reported(tmp_path: Path) -> None:
     assert client.get("/_fake/flows").status_code == 500
 
 
-def test_flows_inside_get_page_and_journal(client: FlaskClient, api: Api) -> None:
+def test_flow_calls_are_journaled(client: FlaskClient, api: Api) -> None:
     api("createOrder", ORDER)
     define(client, "XX_List", {"api": "getOrderList"})
     run(client, "XX_List", "Order", {"OrderNo": "F-1"}, "json")

@@ -243,3 +243,19 @@ def test_journal_records_the_door_and_refusals(app: Flask, client: FlaskClient) 
         ("getOrderList", 200, "YCP0427"),
     ]
     assert entries[0]["user"] == "admin"
+
+
+def test_injected_faults_and_throttling_through_the_servlet(client: FlaskClient) -> None:
+    rule = {
+        "api": "getOrderList",
+        "times": 1,
+        "action": {"type": "error", "code": "YFS10003", "description": "YFS:Invalid Order"},
+    }
+    assert client.post("/_fake/faults", json=rule).status_code == 201
+    status, text, _ = servlet(client, InteropApiName="getOrderList", **CREDS)
+    assert status == 200 and classic_error(text)["ErrorCode"] == "YFS10003"
+    client.put("/_fake/throttle", json={"enabled": True, "rate": 0.001, "burst": 1})
+    assert servlet(client, InteropApiName="getOrderList", **CREDS)[0] == 200
+    response = client.post(URL + "?" + urlencode({"InteropApiName": "getOrderList", **CREDS}))
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) >= 1
+    assert classic_error(response.data.decode())["ErrorCode"] == "MOCK0429"
