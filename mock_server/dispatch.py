@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from client.wire import Doc
 
-from . import agents, clock, faults, journal, throttle
+from . import agents, clock, faults, journal, masterdata, throttle
 from .apis import APIS, ApiSpec
 from .context import Ctx, Output
 from .errors import InternalError, InvalidValue, SterlingError, UnknownApi
@@ -42,7 +42,10 @@ class Fake:
     def __init__(self, settings: Settings, store: Store | None = None) -> None:
         self.settings = settings
         self.store = store or Store(settings.db, durability=settings.durability)
-        self.pipelines = Pipelines.default()
+        self.pipelines = (
+            Pipelines.from_file(settings.pipeline_file) if settings.pipeline_file else Pipelines.default()
+        )
+        masterdata.load_file(settings.master_data_file)  # a bad file fails at start, not on first use
 
     def spec(self, api: str) -> ApiSpec:
         spec = APIS.get(api)

@@ -236,3 +236,30 @@ class InteropApiMissing(SterlingError):
     code = "MOCK0603"
     description = "The interop call names no API: send InteropApiName (or ServiceName with IsFlow=Y)."
 
+
+# --- fulfilment lifecycle (MOCK0200-MOCK0299; InvalidTransition and ChangeNotAllowed above) ------------
+
+
+class UnknownOrganization(SterlingError):
+    code = "MOCK0202"
+    description = "The organization is not defined in the master data."
+
+
+class QuantityNotReleased(SterlingError):
+    code = "MOCK0203"
+    description = "The order line has not enough released quantity for the shipment."
+
+
+class InvalidShipment(SterlingError):
+    code = "MOCK0204"
+    description = "The shipment does not exist."
+
+
+class ShipmentNodeConflict(SterlingError):
+    code = "MOCK0205"
+    description = "The lines of one shipment must ship from one node."
+
+
+class ShipmentClosed(SterlingError):
+    code = "MOCK0206"
+    description = "The shipment is already shipped or cancelled and cannot be changed."

@@ -8,7 +8,7 @@ from typing import Any
 
 from client.wire import Doc, as_list, child
 
-from . import clock, render, statuses
+from . import clock, masterdata, render, statuses
 from .context import Ctx
 from .errors import InvalidOrder, InvalidValue, MandatoryMissing, RecordAlreadyExists
 
@@ -175,6 +175,7 @@ def new_line(ctx: Ctx, order: Doc, line: Doc, index: int, initial: str, seen: se
     if not isinstance(item, dict):
         item = line["Item"] = {}
     item.setdefault("ItemID", "")
+    masterdata.validate_line(ctx, order, line)
     item.setdefault("UnitOfMeasure", "EACH")
     item.setdefault("ProductClass", "")
     line.setdefault("LineType", "")
@@ -359,3 +360,4 @@ def save(ctx: Ctx, order: Doc, *, insert: bool) -> None:
     }
     descriptions = ctx.pipelines.get(order["DocumentType"]).descriptions
     ctx.tx.save_order(ctx.ns, row, render.prerender(order, ctx.settings, descriptions), insert=insert)
+    masterdata.sync_demand(ctx, order)

@@ -41,6 +41,12 @@ class Settings:
     durability: str = "FULL"
     #: Master data: lenient accepts unknown items and nodes with unlimited supply; strict answers YCM0033.
     strict_master_data: bool = False
+    #: JSON file of master data (enterprises, sellers, nodes, items, inventory); "" = the packaged default.
+    master_data_file: str = ""
+    #: JSON file changing the status pipelines (descriptions, sub-statuses, moves, other document types).
+    pipeline_file: str = ""
+    #: changeOrderStatus moves any open quantity, as ``IgnoreTransactionDependencies="Y"`` does per call.
+    allow_any_transition: bool = False
     control_token: str = ""
     throttle_enabled: bool = False
     throttle_rate: float = 10.0
