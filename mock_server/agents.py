@@ -227,23 +227,44 @@ def backorder(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> Non
 
 
 def ship(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> None:
-    """createShipment for every released quantity, then confirmShipment: 3200 -> 3350 -> 3700."""
-    lines = _open_lines(fake, ns, key, "3200")
+    """createShipment + confirmShipment per ship node for every released quantity: 3200 -> 3350 -> 3700.
+
+    A shipment leaves one node (Sterling refuses mixed nodes, MOCK0205), so an order released to several
+    nodes ships in several shipments, as the consolidation agent would build them."""
     with fake.store.read() as tx:
         order = tx.get_order(ns, key) or {}
-    shipment = {
-        "EnterpriseCode": order.get("EnterpriseCode", ""),
-        "DocumentType": order.get("DocumentType", "0001"),
-        "ShipmentLines": {
-            "ShipmentLine": [
-                {"OrderHeaderKey": key, "PrimeLineNo": prime, "SubLineNo": sub, "Quantity": qty}
-                for _, qty, prime, sub in lines
-            ]
-        },
-    }
-    created = _call(fake, ns, "createShipment", shipment, "CONSOLIDATE_TO_SHIPMENT", transport)
-    confirm = {"ShipmentKey": created["ShipmentKey"]} if created.get("ShipmentKey") else shipment
-    _call(fake, ns, "confirmShipment", confirm, "CONFIRM_SHIPMENT", transport)
+    for node, lines in _released_by_node(order).items():
+        shipment = {
+            "EnterpriseCode": order.get("EnterpriseCode", ""),
+            "DocumentType": order.get("DocumentType", "0001"),
+            "ShipmentLines": {
+                "ShipmentLine": [
+                    {"OrderHeaderKey": key, "PrimeLineNo": prime, "SubLineNo": sub, "Quantity": qty}
+                    for qty, prime, sub in lines
+                ]
+            },
+        }
+        if node:
+            shipment["ShipNode"] = node
+        created = _call(fake, ns, "createShipment", shipment, "CONSOLIDATE_TO_SHIPMENT", transport)
+        confirm = {"ShipmentKey": created["ShipmentKey"]} if created.get("ShipmentKey") else shipment
+        _call(fake, ns, "confirmShipment", confirm, "CONFIRM_SHIPMENT", transport)
+
+
+def _released_by_node(order: Doc) -> dict[str, list[tuple[str, str, str]]]:
+    """(quantity, PrimeLineNo, SubLineNo) of released quantity, grouped by the node it was released to."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for line in as_list((order.get("OrderLines") or {}).get("OrderLine")):
+        for row in as_list((line.get("OrderStatuses") or {}).get("OrderStatus")):
+            if str(row.get("Status", "")).split(".")[0] != "3200":
+                continue
+            qty = float(row.get("StatusQty", "0"))
+            if qty <= 0:
+                continue
+            node = str(row.get("ShipNode") or line.get("ShipNode") or "")
+            text = str(int(qty)) if qty == int(qty) else str(qty)
+            out.setdefault(node, []).append((text, str(line["PrimeLineNo"]), str(line["SubLineNo"])))
+    return out
 
 
 def _open_lines(fake: Fake, ns: str, key: str, code: str) -> list[tuple[str, str, str, str]]:

@@ -115,7 +115,9 @@ def test_one_step_moves_each_order_one_stage(api: Api, ctl: Ctl) -> None:
     assert ctl.ok("POST", "agents/run", {"steps": 1})["moved"] == {"3200->3700": 2}
     assert statuses(api, keys) == ["3700", "3700"]
     apis = [e["api"] for e in ctl.ok("GET", "journal?transport=agent&limit=1000")["entries"]]
-    assert apis.count("scheduleOrder") == 2 and apis.count("confirmShipment") == 2
+    assert apis.count("scheduleOrder") == 2
+    # one shipment per order and ship node: a shipment leaves one node
+    assert apis.count("confirmShipment") == apis.count("createShipment") >= 2
 
 
 @needs_lifecycle
