@@ -12,7 +12,8 @@ from client.wire import Doc
 
 from . import audit, masterdata, model, statuses
 from .context import Ctx
-from .errors import InvalidTransition
+from .errors import InvalidOrderLine, InvalidTransition
+from .query import present
 from .schema import lifecycle as sql
 from .statuses import Pipeline
 
@@ -114,6 +115,21 @@ def commit(ctx: Ctx, order: Doc, before: Doc, types: list[str], touched: list[Do
 
 def snapshot(order: Doc) -> Doc:
     return copy.deepcopy(order)
+
+
+def find_line(order: Doc, given: Doc) -> Doc:
+    """The order line ``given`` names by OrderLineKey, or PrimeLineNo + SubLineNo (MOCK0310 when none)."""
+    key = present(given, "OrderLineKey")
+    prime, sub = present(given, "PrimeLineNo"), present(given, "SubLineNo") or "1"
+    for line in model.lines_of(order):
+        if (key and line.get("OrderLineKey") == key) or (
+            not key and prime and line.get("PrimeLineNo") == prime and line.get("SubLineNo") == sub
+        ):
+            return line
+    raise InvalidOrderLine(
+        f"No line {key or f'{prime}/{sub}'} on order {order.get('OrderNo')}.",
+        attributes={"OrderLineKey": key or "", "PrimeLineNo": prime or "", "SubLineNo": sub},
+    )
 
 
 # ------------------------------------------------------------------------------------------ schedule

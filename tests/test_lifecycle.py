@@ -16,7 +16,7 @@ from mock_server.settings import Settings
 from tests.conftest import Api
 from tests.test_lists import at, fake_of
 
-ORDER = {
+ORDER: dict[str, Any] = {
     "EnterpriseCode": "Matrix-R",
     "OrderNo": "L-1",
     "OrderLines": {
@@ -380,10 +380,10 @@ def test_change_status_limited_to_a_release(api: Api) -> None:
 
 def test_mandatory_base_drop_status_and_quantity(api: Api) -> None:
     key = create(api)
-    status, error = api.error("changeOrderStatus", {"OrderHeaderKey": key}, root="OrderStatusChange")
+    _status, error = api.error("changeOrderStatus", {"OrderHeaderKey": key}, root="OrderStatusChange")
     assert error["ErrorCode"] == "MOCK0100"
     doc = status_change(key, "1300", OrderLines={"OrderLine": [{"PrimeLineNo": "1"}]})
-    status, error = api.error("changeOrderStatus", doc, root="OrderStatusChange")
+    _status, error = api.error("changeOrderStatus", doc, root="OrderStatusChange")
     assert error["ErrorCode"] == "MOCK0100"
     _status, error = api.error("scheduleOrder", {"OrderHeaderKey": "nope"}, root="ScheduleOrder")
     assert (error["ErrorCode"], error["ErrorDescription"]) == ("YFS10003", "YFS:Invalid Order")

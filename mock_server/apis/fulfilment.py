@@ -9,7 +9,7 @@ from client.wire import Doc, as_list, child
 
 from .. import lifecycle, model, render, statuses
 from ..context import Ctx, Output
-from ..errors import InvalidOrderLine, InvalidTransition, MandatoryMissing
+from ..errors import InvalidTransition, MandatoryMissing
 from ..query import compile_query, present
 from ..schema import lifecycle as sql
 from ..templates import apply_template, item_template
@@ -74,20 +74,6 @@ def _target(ctx: Ctx, order: Doc, raw: str | None, where: str) -> str:
     return code
 
 
-def _find_line(order: Doc, given: Doc) -> Doc:
-    key = present(given, "OrderLineKey")
-    prime, sub = present(given, "PrimeLineNo"), present(given, "SubLineNo") or "1"
-    for line in model.lines_of(order):
-        if (key and line.get("OrderLineKey") == key) or (
-            not key and prime and line.get("PrimeLineNo") == prime and line.get("SubLineNo") == sub
-        ):
-            return line
-    raise InvalidOrderLine(
-        f"No line {key or f'{prime}/{sub}'} on order {order.get('OrderNo')}.",
-        attributes={"OrderLineKey": key or "", "PrimeLineNo": prime or "", "SubLineNo": sub},
-    )
-
-
 def _release_filter(ctx: Ctx, order: Doc, doc: Doc) -> str | None:
     key = present(doc, "OrderReleaseKey")
     number = present(doc, "ReleaseNo")
@@ -114,7 +100,7 @@ def _plan(ctx: Ctx, order: Doc, doc: Doc) -> list[tuple[Doc, list[Doc], Decimal,
     requests = given or [{"OrderLineKey": ln["OrderLineKey"]} for ln in model.lines_of(order)]
     plan = []
     for entry in requests:
-        line = _find_line(order, entry)
+        line = lifecycle.find_line(order, entry)
         target = _target(ctx, order, present(entry, "BaseDropStatus") or header_target, "OrderStatusChange")
         rows = lifecycle.line_movable(pipeline, line, target, any_move=any_move)
         rows = [r for r in rows if release_key is None or r.get("OrderReleaseKey") == release_key]

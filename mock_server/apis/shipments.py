@@ -1,262 +1,18 @@
 """APIs of the shipments family: createShipment, confirmShipment, changeShipment, getShipmentDetails,
-getShipmentList, getShipmentListForOrder."""
+getShipmentList, getShipmentListForOrder (the shipment model lives in ``shipping.py``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from decimal import Decimal
+from client.wire import Doc, as_list
 
-from client.wire import Doc, as_list, child
-
-from .. import clock, lifecycle, masterdata, model, render, statuses
+from .. import model, shipping
 from ..context import Ctx, Output
-from ..errors import (
-    InvalidShipment,
-    MandatoryMissing,
-    QuantityNotReleased,
-    RecordAlreadyExists,
-    ShipmentClosed,
-    ShipmentNodeConflict,
-)
+from ..errors import QuantityNotReleased, ShipmentClosed, ShipmentNodeConflict
 from ..query import compile_query, present
 from ..schema import lifecycle as sql
 from ..templates import apply_template
 from .fulfilment import list_doc
 from .spec import ApiSpec
-
-SHIPMENT_CREATED = "1100"
-SHIPMENT_SHIPPED = "1400"
-SHIPMENT_CANCELLED = "9000"
-OPEN = ("1100", "1300")
-OUTPUT_KEYS = ("SellerOrganizationCode", "ShipNode", "ShipmentKey", "ShipmentNo")
-#: Input attributes that are verbs, keys or derived, never copied onto the stored shipment.
-NOT_COPIED = frozenset(
-    {
-        "ShipmentKey", "Status", "StatusDate", "Action", "ShipComplete", "IgnoreOrdering",
-        "OverrideModificationRules", "BackOrderRemovedQuantity", "OrderHeaderKey", "OrderNo", "ReleaseNo",
-        "OrderReleaseKey", "DocumentType", "EnterpriseCode", *render.AUDIT_ATTRS,
-    }
-)  # fmt: skip
-DATES = ("ExpectedShipmentDate", "ExpectedDeliveryDate", "RequestedDeliveryDate", "ActualShipmentDate")
-
-
-@dataclass
-class Batch:
-    """The orders one call changes: loaded once, saved and audited once each at the end."""
-
-    ctx: Ctx
-    orders: dict[str, tuple[Doc, Doc, list[Doc]]] = field(default_factory=dict)
-
-    def order(self, key: str) -> Doc:
-        if key not in self.orders:
-            order = model.load(self.ctx, {"OrderHeaderKey": key})
-            self.orders[key] = (order, lifecycle.snapshot(order), [])
-        return self.orders[key][0]
-
-    def touched(self, key: str, line: Doc) -> None:
-        lines = self.orders[key][2]
-        if all(line is not other for other in lines):
-            lines.append(line)
-
-    def commit(self, change: str, doc: Doc) -> None:
-        for order, before, lines in self.orders.values():
-            if lines:
-                lifecycle.commit(self.ctx, order, before, [change], lines, doc)
-
-
-# ------------------------------------------------------------------------------------------ building
-
-
-def _order_key(ctx: Ctx, header: Doc, entry: Doc) -> str:
-    """The order of a shipment line: OrderHeaderKey, OrderNo (+EnterpriseCode, DocumentType) on the line or
-    the shipment, or the line's OrderLineKey."""
-    for source in (entry, header):
-        if present(source, "OrderHeaderKey"):
-            return model.resolve_key(ctx, {"OrderHeaderKey": source["OrderHeaderKey"]})
-    order_no = present(entry, "OrderNo") or present(header, "OrderNo")
-    if order_no:
-        natural = {
-            "OrderNo": order_no,
-            "EnterpriseCode": present(entry, "EnterpriseCode") or present(header, "EnterpriseCode") or "",
-            "DocumentType": present(entry, "DocumentType") or present(header, "DocumentType") or "0001",
-        }
-        return model.resolve_key(ctx, natural)
-    found = sql.order_of_line(ctx.tx, ctx.ns, present(entry, "OrderLineKey") or "")
-    if found is None:
-        raise MandatoryMissing(
-            "A shipment line needs OrderHeaderKey, OrderNo + EnterpriseCode, or OrderLineKey.",
-            attributes={"Name": "OrderHeaderKey"},
-        )
-    return found
-
-
-def _release_key(ctx: Ctx, order: Doc, entry: Doc) -> str | None:
-    key, number = present(entry, "OrderReleaseKey"), present(entry, "ReleaseNo")
-    if key is None and number is None:
-        return None
-    for header in sql.releases_of(ctx.tx, ctx.ns, order["OrderHeaderKey"]):
-        if header["OrderReleaseKey"] == key or (key is None and header["ReleaseNo"] == number):
-            return str(header["OrderReleaseKey"])
-    raise QuantityNotReleased(
-        f"Order {order['OrderNo']} has no release {key or number}.",
-        attributes={"OrderReleaseKey": key or "", "ReleaseNo": number or ""},
-    )
-
-
-@dataclass
-class Pick:
-    ohk: str
-    line: Doc
-    rows: list[Doc]
-    amount: Decimal
-
-
-def _picks(
-    ctx: Ctx, batch: Batch, header: Doc, entries: list[Doc], node: str | None
-) -> tuple[str, list[Pick]]:
-    """The ship node and what each requested line takes — checked before anything moves."""
-    picks: list[Pick] = []
-    for entry in entries:
-        ohk = _order_key(ctx, header, entry)
-        order = batch.order(ohk)
-        line = _find_line(order, entry)
-        release = _release_key(ctx, order, entry) or _release_key(ctx, order, header)
-        if node is None:
-            first = lifecycle.shippable(line, None, release)
-            node = str(first[0].get("ShipNode", "")) if first else ""
-        rows = lifecycle.shippable(line, node, release)
-        available = lifecycle.total(rows)
-        wanted = model.decimal_of(entry, "Quantity", model.qty_text(available), minimum=Decimal(0))
-        if wanted == 0 or wanted > available:
-            elsewhere = lifecycle.total(lifecycle.shippable(line, None, release))
-            error = ShipmentNodeConflict if elsewhere >= wanted > 0 else QuantityNotReleased
-            raise error(
-                f"Line {line['PrimeLineNo']} of order {order['OrderNo']}: {model.qty_text(wanted)} asked, "
-                f"{model.qty_text(available)} released and not in a shipment at node {node or '(none)'}.",
-                attributes={
-                    "OrderLineKey": line["OrderLineKey"],
-                    "ShipNode": node or "",
-                    "Quantity": str(wanted),
-                },
-            )
-        picks.append(Pick(ohk, line, rows, wanted))
-    return node or "", picks
-
-
-def _find_line(order: Doc, entry: Doc) -> Doc:
-    from .fulfilment import _find_line as find
-
-    return find(order, entry)
-
-
-def _copied(doc: Doc) -> Doc:
-    out = {k: v for k, v in doc.items() if isinstance(v, str) and v != "" and k not in NOT_COPIED}
-    for name in DATES:
-        if name in out:
-            out[name] = clock.normalise_datetime(out[name], attribute=name)
-    return out
-
-
-def build(ctx: Ctx, batch: Batch, doc: Doc, entries: list[Doc]) -> Doc:
-    """Create one shipment from ``entries`` (shipment lines): its order quantity -> 3350 Included In Shipment."""
-    given_node = present(doc, "ShipNode")
-    if given_node:
-        masterdata.check_node(ctx, given_node, shipment=True)
-    node, picks = _picks(ctx, batch, doc, entries, given_node)
-    first = batch.order(picks[0].ohk)
-    seller = present(doc, "SellerOrganizationCode") or str(first.get("SellerOrganizationCode", ""))
-    masterdata.check_organization(ctx, seller, "SellerOrganizationCode")
-    number = present(doc, "ShipmentNo") or str(ctx.tx.next_value(ctx.ns, "shipment_no", 100000001))
-    if any(n == node and s == seller for _, n, s in sql.shipment_keys_by_no(ctx.tx, ctx.ns, number)):
-        raise RecordAlreadyExists(
-            f"Shipment {number} exists at {node} for {seller}.",
-            attributes={"ShipmentNo": number, "ShipNode": node, "SellerOrganizationCode": seller},
-        )
-    key = ctx.new_key()
-    shipment = _header(ctx, doc, first, key, number, node, seller)
-    lines = []
-    for index, pick in enumerate(picks, start=1):
-        release = str(pick.rows[0].get("OrderReleaseKey", ""))
-        lifecycle.take(ctx, pick.line, pick.rows, pick.amount, statuses.INCLUDED_IN_SHIPMENT, ShipmentKey=key)
-        batch.touched(pick.ohk, pick.line)
-        lines.append(_shipment_line(ctx, batch.order(pick.ohk), pick, release, index))
-    shipment["ShipmentLines"] = {"ShipmentLine": lines}
-    sql.put_shipment(ctx.tx, ctx.ns, shipment, sorted({p.ohk for p in picks}))
-    return shipment
-
-
-def _header(ctx: Ctx, doc: Doc, order: Doc, key: str, number: str, node: str, seller: str) -> Doc:
-    shipment: Doc = {
-        "EnterpriseCode": str(order["EnterpriseCode"]),
-        "DocumentType": str(order["DocumentType"]),
-        "BuyerOrganizationCode": str(order.get("BuyerOrganizationCode", "")),
-        **_copied(doc),
-        "ShipmentKey": key,
-        "ShipmentNo": number,
-        "ShipNode": node,
-        "SellerOrganizationCode": seller,
-        "OrderHeaderKey": str(order["OrderHeaderKey"]),
-        "OrderNo": str(order["OrderNo"]),
-        "Status": SHIPMENT_CREATED,
-        "StatusDate": ctx.stamp(),
-        "Createts": ctx.stamp(),
-        "Createuserid": ctx.user,
-    }
-    address = child(doc, "ToAddress") or order.get("PersonInfoShipTo")
-    if isinstance(address, dict):
-        shipment["ToAddress"] = {k: v for k, v in address.items() if isinstance(v, str) and v != ""}
-    _modified(ctx, shipment)
-    return shipment
-
-
-def _shipment_line(ctx: Ctx, order: Doc, pick: Pick, release: str, index: int) -> Doc:
-    item = pick.line.get("Item") or {}
-    header = sql.get_release(ctx.tx, ctx.ns, release) if release else None
-    return {
-        "ShipmentLineKey": ctx.new_key(),
-        "ShipmentLineNo": str(index),
-        "OrderHeaderKey": pick.ohk,
-        "OrderLineKey": str(pick.line["OrderLineKey"]),
-        "OrderReleaseKey": release,
-        "ReleaseNo": str(header["ReleaseNo"]) if header else "",
-        "OrderNo": str(order["OrderNo"]),
-        "DocumentType": str(order["DocumentType"]),
-        "PrimeLineNo": str(pick.line["PrimeLineNo"]),
-        "SubLineNo": str(pick.line["SubLineNo"]),
-        "ItemID": str(item.get("ItemID", "")),
-        "UnitOfMeasure": str(item.get("UnitOfMeasure", "")),
-        "ProductClass": str(item.get("ProductClass", "")),
-        "Quantity": model.qty_text(pick.amount),
-    }
-
-
-def _modified(ctx: Ctx, shipment: Doc) -> None:
-    shipment["Modifyts"] = ctx.stamp()
-    shipment["Modifyuserid"] = ctx.user
-
-
-def _entries(doc: Doc) -> list[Doc]:
-    wrapper = child(doc, "ShipmentLines")
-    return as_list(wrapper.get("ShipmentLine") if wrapper else None)
-
-
-def _by_node(ctx: Ctx, batch: Batch, doc: Doc) -> dict[str, list[Doc]]:
-    """Every released line of the order named by ``doc`` (optionally one release), grouped by ship node."""
-    ohk = model.resolve_key(ctx, doc)
-    order = batch.order(ohk)
-    release = _release_key(ctx, order, doc)
-    groups: dict[str, list[Doc]] = {}
-    for line in model.lines_of(order):
-        for node in dict.fromkeys(
-            str(r.get("ShipNode", "")) for r in lifecycle.shippable(line, None, release)
-        ):
-            amount = lifecycle.total(lifecycle.shippable(line, node, release))
-            entry = {"OrderHeaderKey": ohk, "OrderLineKey": line["OrderLineKey"], "Quantity": str(amount)}
-            if release:
-                entry["OrderReleaseKey"] = release
-            groups.setdefault(node, []).append(entry)
-    return groups
-
 
 # ------------------------------------------------------------------------------------------ the APIs
 
@@ -272,10 +28,10 @@ def create_shipment(ctx: Ctx, doc: Doc) -> Output:
     (MOCK0203) and lines at different nodes (MOCK0205) are refused; strict master data checks the node
     (YDM00085).  Output [INF]: ``SellerOrganizationCode ShipNode ShipmentKey ShipmentNo`` as confirmShipment.
     """
-    batch = Batch(ctx)
-    entries = _entries(doc)
+    batch = shipping.Batch(ctx)
+    entries = shipping.entries(doc)
     if not entries:
-        groups = _by_node(ctx, batch, doc)
+        groups = shipping.by_node(ctx, batch, doc)
         wanted = present(doc, "ShipNode")
         if not groups or (wanted is None and len(groups) > 1):
             raise (ShipmentNodeConflict if groups else QuantityNotReleased)(
@@ -283,105 +39,9 @@ def create_shipment(ctx: Ctx, doc: Doc) -> Output:
                 attributes={"Nodes": ",".join(groups)},
             )
         entries = groups.get(wanted or next(iter(groups)), [])
-    shipment = build(ctx, batch, doc, entries)
+    shipment = shipping.build(ctx, batch, doc, entries)
     batch.commit("CREATE_SHIPMENT", doc)
     return _keys(ctx, shipment)
-
-
-def _find_shipment(ctx: Ctx, doc: Doc, *, required: bool) -> Doc | None:
-    key = present(doc, "ShipmentKey")
-    number = present(doc, "ShipmentNo")
-    if key is None and number is not None:
-        node, seller = present(doc, "ShipNode"), present(doc, "SellerOrganizationCode")
-        found = [
-            k
-            for k, n, s in sql.shipment_keys_by_no(ctx.tx, ctx.ns, number)
-            if (node is None or n == node) and (seller is None or s == seller)
-        ]
-        if len(found) > 1:
-            raise InvalidShipment(
-                f"Several shipments are numbered {number}: give ShipNode and SellerOrganizationCode.",
-                attributes={"ShipmentNo": number},
-            )
-        key = found[0] if found else None
-        if key is None and (not required or _entries(doc)):
-            return None
-    if key is None:
-        if required:
-            raise MandatoryMissing(
-                "Give ShipmentKey, or ShipmentNo + ShipNode + SellerOrganizationCode.",
-                attributes={"Name": "ShipmentKey"},
-            )
-        return None
-    shipment = sql.get_shipment(ctx.tx, ctx.ns, key)
-    if shipment is None:
-        raise InvalidShipment(
-            f"No shipment {key}.", attributes={"ShipmentKey": key, "ShipmentNo": number or ""}
-        )
-    return shipment
-
-
-def _reduce(ctx: Ctx, batch: Batch, shipment: Doc, given: list[Doc], backorder: bool) -> None:
-    """Confirm with smaller line quantities: the difference leaves the shipment, back to 3200 Released
-    (or to 1300 Backordered with ``BackOrderRemovedQuantity="Y"``)."""
-    for entry in given:
-        wanted = present(entry, "Quantity")
-        line_doc = next(
-            (s for s in as_list(shipment["ShipmentLines"].get("ShipmentLine")) if _same(s, entry)), None
-        )
-        if wanted is None or line_doc is None:
-            continue
-        amount = model.decimal_of(entry, "Quantity", minimum=Decimal(0))
-        current = Decimal(line_doc["Quantity"])
-        if amount > current:
-            raise QuantityNotReleased(
-                f"Shipment line {line_doc['ShipmentLineNo']} holds {line_doc['Quantity']}, not {wanted}.",
-                attributes={"ShipmentLineKey": line_doc["ShipmentLineKey"], "Quantity": wanted},
-            )
-        order = batch.order(line_doc["OrderHeaderKey"])
-        line = _find_line(order, {"OrderLineKey": line_doc["OrderLineKey"]})
-        rows = lifecycle.in_shipment(line, shipment["ShipmentKey"])
-        if backorder:
-            lifecycle.take(ctx, line, rows, current - amount, statuses.BACKORDERED, ShipmentKey=None,
-                           OrderReleaseKey=None)  # fmt: skip
-        else:
-            lifecycle.take(ctx, line, rows, current - amount, statuses.RELEASED, ShipmentKey=None)
-        batch.touched(line_doc["OrderHeaderKey"], line)
-        line_doc["Quantity"] = model.qty_text(amount)
-
-
-def _same(line_doc: Doc, entry: Doc) -> bool:
-    for name in ("ShipmentLineKey", "OrderLineKey"):
-        if present(entry, name):
-            return bool(line_doc.get(name) == entry[name])
-    return bool(
-        line_doc.get("PrimeLineNo") == present(entry, "PrimeLineNo")
-        and line_doc.get("SubLineNo") == (present(entry, "SubLineNo") or "1")
-        and (present(entry, "OrderNo") is None or line_doc.get("OrderNo") == entry["OrderNo"])
-    )
-
-
-def confirm(ctx: Ctx, batch: Batch, shipment: Doc, doc: Doc) -> None:
-    """An open shipment's quantity -> 3700 Shipped; the shipment -> 1400 with the call's tracking details."""
-    if shipment["Status"] not in OPEN:
-        raise ShipmentClosed(
-            f"Shipment {shipment['ShipmentNo']} is at {shipment['Status']}.",
-            attributes={"ShipmentKey": shipment["ShipmentKey"], "Status": shipment["Status"]},
-        )
-    _reduce(ctx, batch, shipment, _entries(doc), present(doc, "BackOrderRemovedQuantity") == "Y")
-    for line_doc in as_list(shipment["ShipmentLines"].get("ShipmentLine")):
-        order = batch.order(line_doc["OrderHeaderKey"])
-        line = _find_line(order, {"OrderLineKey": line_doc["OrderLineKey"]})
-        rows = lifecycle.in_shipment(line, shipment["ShipmentKey"])
-        lifecycle.take(ctx, line, rows, lifecycle.total(rows), statuses.SHIPPED)
-        batch.touched(line_doc["OrderHeaderKey"], line)
-    lines = [s for s in as_list(shipment["ShipmentLines"].get("ShipmentLine")) if Decimal(s["Quantity"]) > 0]
-    shipment.update(_copied({k: v for k, v in doc.items() if k not in ("ShipNode", "ShipmentNo")}))
-    shipment["ShipmentLines"] = {"ShipmentLine": lines}
-    shipment.setdefault("ActualShipmentDate", ctx.stamp())
-    shipment.update(Status=SHIPMENT_SHIPPED, StatusDate=ctx.stamp())
-    _modified(ctx, shipment)
-    sql.put_shipment(ctx.tx, ctx.ns, shipment, [])
 
 
 def confirm_shipment(ctx: Ctx, doc: Doc) -> Output:
@@ -397,83 +57,41 @@ def confirm_shipment(ctx: Ctx, doc: Doc) -> Output:
     now) and other header attributes are kept on the shipment.  Accepted and ignored: ``ShipComplete``,
     ``IgnoreOrdering``, ``OverrideModificationRules``.  Containers and packing are not modelled.
     """
-    batch = Batch(ctx)
-    shipment = _find_shipment(ctx, doc, required=False)
-    if shipment is None and _entries(doc):
-        shipment = build(ctx, batch, doc, _entries(doc))
-        confirm(ctx, batch, shipment, {k: v for k, v in doc.items() if k != "ShipmentLines"})
+    batch = shipping.Batch(ctx)
+    shipment = shipping.find_shipment(ctx, doc, required=False)
+    if shipment is None and shipping.entries(doc):
+        shipment = shipping.build(ctx, batch, doc, shipping.entries(doc))
+        shipping.confirm(ctx, batch, shipment, {k: v for k, v in doc.items() if k != "ShipmentLines"})
     elif shipment is None:
-        shipment = confirm_order_shipments(ctx, batch, doc)
+        shipment = shipping.confirm_order_shipments(ctx, batch, doc)
     else:
-        confirm(ctx, batch, shipment, doc)
+        shipping.confirm(ctx, batch, shipment, doc)
     batch.commit("CONFIRM_SHIPMENT", doc)
     return _keys(ctx, shipment)
 
 
-def confirm_order_shipments(ctx: Ctx, batch: Batch, doc: Doc) -> Doc:
-    if not (present(doc, "OrderHeaderKey") or present(doc, "OrderNo")):
-        raise MandatoryMissing(
-            "Give ShipmentKey, ShipmentNo, ShipmentLines, or the order (OrderHeaderKey or OrderNo).",
-            attributes={"Name": "ShipmentKey"},
-        )
-    ohk = model.resolve_key(ctx, doc)
-    release = _release_key(ctx, batch.order(ohk), doc)
-    done: list[Doc] = []
-    for shipment in sql.shipments_of_order(ctx.tx, ctx.ns, ohk):
-        lines = as_list(shipment["ShipmentLines"].get("ShipmentLine"))
-        if shipment["Status"] in OPEN and (
-            release is None or any(s["OrderReleaseKey"] == release for s in lines)
-        ):
-            confirm(ctx, batch, shipment, _header_only(doc))
-            done.append(shipment)
-    for node, entries in _by_node(ctx, batch, doc).items():
-        created = build(ctx, batch, {**_header_only(doc), "ShipNode": node}, entries)
-        confirm(ctx, batch, created, _header_only(doc))
-        done.append(created)
-    if not done:
-        raise QuantityNotReleased(
-            f"Order {batch.order(ohk)['OrderNo']} has no released quantity to ship.",
-            attributes={"OrderHeaderKey": ohk},
-        )
-    return done[0]
-
-
-def _header_only(doc: Doc) -> Doc:
-    return {k: v for k, v in doc.items() if isinstance(v, str) and k not in ("ShipNode", "ShipmentNo")}
-
-
 def include_order(ctx: Ctx, doc: Doc) -> Output:
     """Every released quantity of an order into shipments, one per node (``lifecycle.advance`` uses it)."""
-    batch = Batch(ctx)
-    for node, entries in _by_node(ctx, batch, doc).items():
-        build(ctx, batch, {"ShipNode": node}, entries)
+    batch = shipping.Batch(ctx)
+    for node, entries in shipping.by_node(ctx, batch, doc).items():
+        shipping.build(ctx, batch, {"ShipNode": node}, entries)
     batch.commit("CREATE_SHIPMENT", doc)
     return Output.none()
 
 
 def confirm_order(ctx: Ctx, doc: Doc) -> Output:
-    batch = Batch(ctx)
-    shipment = confirm_order_shipments(ctx, batch, doc)
+    batch = shipping.Batch(ctx)
+    shipment = shipping.confirm_order_shipments(ctx, batch, doc)
     batch.commit("CONFIRM_SHIPMENT", doc)
     return _keys(ctx, shipment)
 
 
 def _keys(ctx: Ctx, shipment: Doc) -> Output:
     if ctx.template is not None:
-        return Output("Shipment", apply_template("Shipment", shipment_view(ctx, shipment), ctx.template))
-    return Output("Shipment", {k: str(shipment.get(k, "")) for k in OUTPUT_KEYS})
-
-
-def shipment_view(ctx: Ctx, shipment: Doc) -> Doc:
-    """A stored shipment as the list and detail APIs answer it: quantities in the instance's format."""
-    pipeline = ctx.pipelines.get(statuses.SHIPMENT)
-    out = dict(shipment)
-    out["StatusDescription"] = pipeline.describe(str(shipment.get("Status", "")))
-    lines = []
-    for line in as_list((shipment.get("ShipmentLines") or {}).get("ShipmentLine")):
-        lines.append({**line, "Quantity": render.qty(str(line.get("Quantity", "0")), ctx.settings)})
-    out["ShipmentLines"] = {"ShipmentLine": lines} if lines else {}
-    return out
+        return Output(
+            "Shipment", apply_template("Shipment", shipping.shipment_view(ctx, shipment), ctx.template)
+        )
+    return Output("Shipment", {k: str(shipment.get(k, "")) for k in shipping.OUTPUT_KEYS})
 
 
 # ------------------------------------------------------------------------------------------ change, read
@@ -483,33 +101,22 @@ def change_shipment(ctx: Ctx, doc: Doc) -> Output:
     """changeShipment: header attributes (tracking, carrier, dates, Extn*) of an open or shipped shipment;
     ``Action="Cancel"`` cancels an open one (its quantity back to 3200 Released; shipment 9000).
     Line changes are not supported (deviation: use confirmShipment quantities or cancel and recreate)."""
-    shipment = _find_shipment(ctx, doc, required=True)
+    shipment = shipping.find_shipment(ctx, doc, required=True)
     assert shipment is not None
-    if shipment["Status"] == SHIPMENT_CANCELLED:
+    if shipment["Status"] == shipping.SHIPMENT_CANCELLED:
         raise ShipmentClosed(
             f"Shipment {shipment['ShipmentNo']} is cancelled.",
             attributes={"ShipmentKey": shipment["ShipmentKey"]},
         )
-    batch = Batch(ctx)
+    batch = shipping.Batch(ctx)
     if (present(doc, "Action") or "").upper() == "CANCEL":
-        if shipment["Status"] not in OPEN:
-            raise ShipmentClosed(
-                f"Shipment {shipment['ShipmentNo']} has shipped and cannot be cancelled.",
-                attributes={"ShipmentKey": shipment["ShipmentKey"], "Status": shipment["Status"]},
-            )
-        for line_doc in as_list(shipment["ShipmentLines"].get("ShipmentLine")):
-            order = batch.order(line_doc["OrderHeaderKey"])
-            line = _find_line(order, {"OrderLineKey": line_doc["OrderLineKey"]})
-            rows = lifecycle.in_shipment(line, shipment["ShipmentKey"])
-            lifecycle.take(ctx, line, rows, lifecycle.total(rows), statuses.RELEASED, ShipmentKey=None)
-            batch.touched(line_doc["OrderHeaderKey"], line)
-        shipment.update(Status=SHIPMENT_CANCELLED, StatusDate=ctx.stamp())
+        shipping.cancel(ctx, batch, shipment)
     shipment.update(
-        _copied(
+        shipping.copied(
             {k: v for k, v in doc.items() if k not in ("ShipNode", "ShipmentNo", "SellerOrganizationCode")}
         )
     )
-    _modified(ctx, shipment)
+    shipping.modified(ctx, shipment)
     sql.put_shipment(ctx.tx, ctx.ns, shipment, [])
     batch.commit("CHANGE_SHIPMENT", doc)
     return _keys(ctx, shipment)
@@ -518,9 +125,9 @@ def change_shipment(ctx: Ctx, doc: Doc) -> Output:
 def get_shipment_details(ctx: Ctx, doc: Doc) -> Output:
     """getShipmentDetails: the stored shipment with its lines (``ShipmentKey`` or ShipmentNo + ShipNode +
     SellerOrganizationCode).  Deviation: no containers, instructions or charges."""
-    shipment = _find_shipment(ctx, doc, required=True)
+    shipment = shipping.find_shipment(ctx, doc, required=True)
     assert shipment is not None
-    view = shipment_view(ctx, shipment)
+    view = shipping.shipment_view(ctx, shipment)
     return Output("Shipment", apply_template("Shipment", view, ctx.template) if ctx.template else view)
 
 
@@ -573,7 +180,7 @@ def get_shipment_list(ctx: Ctx, doc: Doc) -> Output:
         candidates = sql.all_shipments(ctx.tx, ctx.ns)
     matched = query.sort([s for s in candidates if query.matches(_flat(s))], key_of=_flat)
     limit = query.max_records or ctx.settings.default_max_records
-    views = [shipment_view(ctx, s) for s in matched[:limit]]
+    views = [shipping.shipment_view(ctx, s) for s in matched[:limit]]
     attrs = {"TotalNumberOfRecords": str(len(views))}
     return Output("Shipments", list_doc(ctx, "Shipments", "Shipment", views, attrs))
 
@@ -581,7 +188,7 @@ def get_shipment_list(ctx: Ctx, doc: Doc) -> Output:
 def get_shipment_list_for_order(ctx: Ctx, doc: Doc) -> Output:
     """getShipmentListForOrder: the order's shipments as ``ShipmentList/Shipment`` (QryTypes ignored [DOC])."""
     ohk = model.resolve_key(ctx, doc)
-    views = [shipment_view(ctx, s) for s in sql.shipments_of_order(ctx.tx, ctx.ns, ohk)]
+    views = [shipping.shipment_view(ctx, s) for s in sql.shipments_of_order(ctx.tx, ctx.ns, ohk)]
     return Output("ShipmentList", list_doc(ctx, "ShipmentList", "Shipment", views, {}))
 
 
