@@ -108,7 +108,7 @@ def test_failure_rolls_back_everything(app: Flask, api: Api, fmt: str) -> None:
     ("doc", "code"),
     [
         ({"API": {"Name": "noSuchApi", "Input": {"Order": {}}}}, "MOCK0006"),
-        ({"API": {"FlowName": "SomeService", "Input": {"Order": {}}}}, "MOCK0006"),
+        ({"API": {"FlowName": "SomeService", "Input": {"Order": {}}}}, "MOCK0600"),
         ({"API": {"Input": {"Order": {}}}}, "MOCK0100"),
         ({"API": {"Name": "multiApi", "Input": {"MultiApi": {}}}}, "MOCK0101"),
         ({"API": {"Name": "getOrderDetails", "Input": {"Order": {"OrderHeaderKey": "404"}}}}, "YFS10003"),
@@ -117,3 +117,23 @@ def test_failure_rolls_back_everything(app: Flask, api: Api, fmt: str) -> None:
 def test_errors(api: Api, doc: dict[str, Any], code: str, fmt: str) -> None:
     _, error = api.error("multiApi", doc, fmt, root="MultiApi")
     assert error["ErrorCode"] == code
+
+
+def test_configured_service_runs_inside_multiapi(api: Api, client: Any, fmt: str) -> None:
+    import json as _json
+
+    flow = {"name": "CreateViaFlow", "api": "createOrder"}
+    response = client.post("/_fake/flows", data=_json.dumps(flow), content_type="application/json")
+    assert response.status_code == 201, response.data
+    doc = {
+        "API": [
+            {"FlowName": "CreateViaFlow", "Input": {"Order": ORDER}},
+            {"Name": "getOrderList", "Input": {"Order": {"EnterpriseCode": ORDER["EnterpriseCode"]}}},
+        ]
+    }
+    out = api("multiApi", doc, fmt, root="MultiApi")
+    first, second = out["API"]
+    assert first["FlowName"] == "CreateViaFlow"
+    assert first["Output"]["Order"]["OrderNo"]
+    listed = second["Output"]["OrderList"]["Order"]
+    assert len(listed if isinstance(listed, list) else [listed]) == 1

@@ -53,13 +53,17 @@ def _inner(ctx: Ctx, api: Doc, where: str) -> tuple[str, ApiSpec, Doc, Doc | Non
     name = present(api, "Name") or present(api, "FlowName")
     if name is None:
         raise MandatoryMissing(f"{where} needs a Name.", attributes={"Name": "Name"})
+    found = _only_child(api.get("Input"))
+    template = _only_child(api.get("Template"))
     if present(api, "FlowName") or present(api, "IsFlow") == "Y":
-        raise UnknownApi(f"Service '{name}' is not defined on this instance.", attributes={"ApiName": name})
+        # a configured service, run as executeFlow inside this call's transaction
+        flow_input: Doc = {"FlowName": name, "Input": found[1] if found else {}}
+        if found:
+            flow_input["InputRoot"] = found[0]
+        return name, _lookup("executeFlow"), flow_input, template[1] if template else None
     if name in ("multiApi", "getPage"):
         raise InvalidValue(f"{name} cannot run inside {where}.", attributes={"Name": "Name", "Value": name})
     spec = _lookup(name)
-    found = _only_child(api.get("Input"))
-    template = _only_child(api.get("Template"))
     return name, spec, found[1] if found else {}, template[1] if template else None
 
 
@@ -72,7 +76,7 @@ def _run(ctx: Ctx, name: str, spec: ApiSpec, doc: Doc, template: Doc | None) -> 
 def multi_api(ctx: Ctx, doc: Doc) -> Output:
     """multiApi: every ``API`` runs in this call's one transaction; the first failure rolls all back and is
     answered (its MoreInfo names the failing API and its position) [DOC].  Each ``API`` may carry its own
-    ``Template``; a void API gives ``<Output/>``.  Services (``FlowName``/``IsFlow="Y"``) are not run here.
+    ``Template``; a void API gives ``<Output/>``.  Services (``FlowName``/``IsFlow="Y"``) run as executeFlow.
     """
     answers: list[Doc] = []
     for index, api in enumerate(as_list(doc.get("API"))):
@@ -84,7 +88,8 @@ def multi_api(ctx: Ctx, doc: Doc) -> Output:
             exc.attributes.setdefault("MultiApiIndex", str(index + 1))
             raise
         body = pages.inner_doc(output, ctx.fmt)
-        answers.append({"Name": name, "Output": {} if output.void else {output.root: body}})
+        label = "FlowName" if present(api, "FlowName") or present(api, "IsFlow") == "Y" else "Name"
+        answers.append({label: name, "Output": {} if output.void else {output.root: body}})
     return Output("MultiApi", {"API": answers})
 
 
