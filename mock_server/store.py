@@ -311,6 +311,7 @@ class Tx:
     def delete_order(self, ns: str, ohk: str) -> None:
         self.conn.execute("DELETE FROM orders WHERE ns=? AND ohk=?", (ns, ohk))
         self.conn.execute("DELETE FROM order_lines WHERE ns=? AND ohk=?", (ns, ohk))
+        self.conn.execute("DELETE FROM order_audits WHERE ns=? AND ohk=?", (ns, ohk))
 
     def count_orders(self, ns: str) -> int:
         return int(self.conn.execute("SELECT count(*) FROM orders WHERE ns=?", (ns,)).fetchone()[0])

@@ -1,11 +1,12 @@
-"""Order creation and reading: createOrder, getOrderDetails."""
+"""Order creation, reading and deletion: createOrder, getOrderDetails, deleteOrder."""
 
 from __future__ import annotations
 
 from client.wire import Doc
 
-from .. import audit, model, render
+from .. import audit, model, render, statuses
 from ..context import Ctx, Output
+from ..errors import ChangeNotAllowed, InvalidValue
 from ..templates import apply_template
 from .spec import ApiSpec
 
@@ -42,7 +43,41 @@ def get_order_details(ctx: Ctx, doc: Doc) -> Output:
     return Output("Order", apply_template("Order", full, ctx.template), meta={"id": key})
 
 
+#: Statuses from which deleteOrder may remove an order: nothing scheduled, released or shipped yet.
+DELETABLE = frozenset({statuses.DRAFT, statuses.CREATED, statuses.CANCELLED})
+
+
+def delete_order(ctx: Ctx, doc: Doc) -> Output:
+    """deleteOrder: removes an order (by key or natural key) with its lines and audits.
+
+    ``Action``, when given, must be ``DELETE``.  Allowed only while every quantity is Draft, Created or
+    Cancelled [INF: real instances decide by the pipeline's "Delete" modification rule; nothing that has been
+    scheduled, released or shipped is deletable here]; otherwise MOCK0201 and nothing changes.  Output: the
+    order's ``DocumentType, OrderNo, OrderHeaderKey, EnterpriseCode`` as createOrder answers [INF].
+    """
+    action = model.present(doc, "Action")
+    if action is not None and action.upper() != "DELETE":
+        raise InvalidValue(
+            'deleteOrder takes Action="DELETE".', attributes={"Name": "Action", "Value": action}
+        )
+    order = model.load(ctx, doc)
+    held = {str(row.get("Status")) for line in model.lines_of(order) for row in model.line_rows(line)}
+    if not held <= DELETABLE:
+        raise ChangeNotAllowed(
+            f"Order {order['OrderNo']} has quantity in {', '.join(sorted(held - DELETABLE))}; "
+            "only Draft, Created or Cancelled orders can be deleted.",
+            attributes={
+                "OrderHeaderKey": order["OrderHeaderKey"],
+                "Status": str(order.get("MaxOrderStatus")),
+            },
+        )
+    ctx.tx.delete_order(ctx.ns, order["OrderHeaderKey"])
+    keys = ("DocumentType", "OrderNo", "OrderHeaderKey", "EnterpriseCode")
+    return Output("Order", {k: order[k] for k in keys}, meta={"id": order["OrderHeaderKey"]})
+
+
 APIS = {
     "createOrder": ApiSpec(create_order, "Order", "Order", writes=True),
     "getOrderDetails": ApiSpec(get_order_details, "Order", "Order"),
+    "deleteOrder": ApiSpec(delete_order, "Order", "Order", writes=True),
 }
