@@ -1,0 +1,57 @@
+"""Lifecycle figures (issue 4): orders walked Created -> Scheduled -> Released -> Included In Shipment ->
+Shipped in-process through ``Fake.invoke`` (the dispatcher every door calls), durable file store."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from fixtures.builders import create_order_input
+from fixtures.provider import sterling_faker
+from mock_server.dispatch import Call, Fake
+from mock_server.settings import Settings
+
+Report = Callable[[str, str], None]
+
+
+def _call(fake: Fake, api: str, doc: dict[str, object]) -> dict[str, object]:
+    output = fake.invoke(Call(api=api, user="bench", transport="rest"), doc)
+    return output.doc or {}
+
+
+def walk(fake: Fake, key: str) -> int:
+    """One order through every status: schedule, release, one shipment per node, confirm; returns the calls."""
+    _call(fake, "scheduleOrder", {"OrderHeaderKey": key})
+    _call(fake, "releaseOrder", {"OrderHeaderKey": key})
+    releases = _call(fake, "getOrderReleaseList", {"OrderHeaderKey": key})
+    listed = releases.get("OrderRelease")
+    nodes = sorted({str(r["ShipNode"]) for r in listed}) if isinstance(listed, list) else []
+    for node in nodes:
+        shipment = _call(fake, "createShipment", {"OrderHeaderKey": key, "ShipNode": node})
+        _call(
+            fake, "confirmShipment", {"ShipmentKey": shipment["ShipmentKey"], "TrackingNo": "1Z" + key[-10:]}
+        )
+    return 3 + 2 * len(nodes)
+
+
+def run(report: Report, quick: bool) -> None:
+    count = 200 if quick else 1000
+    faker = sterling_faker(11)
+    with tempfile.TemporaryDirectory(prefix="bench-lifecycle-") as tmp:
+        fake = Fake(Settings(db=str(Path(tmp) / "l.db"), demo_orders=0))
+        keys = [
+            str(_call(fake, "createOrder", create_order_input(faker))["OrderHeaderKey"]) for _ in range(count)
+        ]
+        started = time.perf_counter()
+        calls = sum(walk(fake, key) for key in keys)
+        elapsed = time.perf_counter() - started
+        shipped = sum(
+            1
+            for key in keys
+            if _call(fake, "getOrderDetails", {"OrderHeaderKey": key})["Status"] == "Shipped"
+        )
+        report(f"lifecycle of {count:,} orders to Shipped (in-process)", f"{count / elapsed:.0f} orders/s")
+        report("orders that reached Shipped", f"{shipped:,} of {count:,}")
+        report("per lifecycle API call", f"{elapsed / calls * 1000:.2f} ms")
