@@ -46,6 +46,10 @@ class Fake:
             Pipelines.from_file(settings.pipeline_file) if settings.pipeline_file else Pipelines.default()
         )
         masterdata.load_file(settings.master_data_file)  # a bad file fails at start, not on first use
+        if settings.flows_file:
+            from . import flows
+
+            flows.read_file(settings.flows_file, APIS)  # likewise for the services file
 
     def spec(self, api: str) -> ApiSpec:
         spec = APIS.get(api)

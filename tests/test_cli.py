@@ -123,3 +123,18 @@ def test_store_is_wal_and_versioned(tmp_path: Path) -> None:
     with fake.store.read() as tx:
         assert tx.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert tx.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+
+
+def test_bad_flows_file_fails_at_start(tmp_path: Path) -> None:
+    bad = tmp_path / "flows.json"
+    bad.write_text('{"flows": [{"name": "X", "api": "noSuchApi"}]}')
+    result = subprocess.run(
+        [sys.executable, "-m", "mock_server", "serve", "--db", str(tmp_path / "x.db"), "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env={"STERLING_MOCK_FLOWS_FILE": str(bad), "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2
+    assert "noSuchApi" in result.stderr
