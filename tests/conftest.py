@@ -134,7 +134,8 @@ class LiveServer:
             if self.process.poll() is not None:
                 raise RuntimeError("server exited:\n" + self.log_path.read_text(errors="replace"))
             try:
-                if requests.get(self.url + "/_fake/health", timeout=1).status_code == 200:
+                # any answer from the control plane means the server is up (401 when a control token is set)
+                if requests.get(self.url + "/_fake/health", timeout=1).status_code in (200, 401):
                     return
             except requests.ConnectionError:
                 time.sleep(0.05)
