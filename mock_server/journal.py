@@ -250,8 +250,9 @@ def describe_failure(entry: Entry, exc: BaseException, transport: str) -> None:
 
     if isinstance(exc, SterlingError):
         exc.journaled = True  # type: ignore[attr-defined]  # the app's handler must not journal it again
-        # the interop servlet answers errors with HTTP 200 and an <Errors> document (reference §4)
-        entry.http_status = 200 if transport == "interop" else exc.status
+        # the interop servlet answers errors with HTTP 200 and an <Errors> document (reference §4), except
+        # the size limit and throttling, which keep their status there too (interop.py)
+        entry.http_status = 200 if transport == "interop" and exc.status not in (413, 429) else exc.status
         entry.error_code = exc.error_code
         entry.output = {
             "errors": [
