@@ -157,9 +157,15 @@ def test_flows_file_and_control_plane_override(tmp_path: Path) -> None:
 
 
 def test_a_broken_flows_file_is_reported(tmp_path: Path) -> None:
+    from mock_server.flows import FlowError
+
     path = tmp_path / "flows.json"
     path.write_text(json.dumps({"XX_Bad": {"api": "nope"}}))
+    with pytest.raises(FlowError):  # at start: the server refuses to come up
+        create_app(Settings(db=":memory:", demo_orders=0, flows_file=str(path)))
+    path.write_text(json.dumps({"XX_Good": {"api": "getOrderList"}}))
     client = create_app(Settings(db=":memory:", demo_orders=0, flows_file=str(path))).test_client()
+    path.write_text(json.dumps({"XX_Bad": {"api": "nope"}}))  # broken while the server runs
     response = run(client, "XX_Bad", "In", {}, "json")
     assert response.status_code == 500 and error_code(response, "json") == "MOCK0601"
     assert client.get("/_fake/flows").status_code == 500
