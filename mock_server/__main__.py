@@ -22,6 +22,23 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--durability", choices=["FULL", "NORMAL", "OFF"], type=str.upper)
     parser.add_argument("--control-token", help="require X-Sterling-Mock-Token on /_fake/ routes")
     parser.add_argument("--template-dir", help="folder of stored output templates (<id>.xml or <id>.json)")
+    parser.add_argument("--master-data-file", help="JSON master data (enterprises, nodes, items, inventory)")
+    parser.add_argument("--pipeline-file", help="JSON status pipelines (descriptions, sub-statuses, moves)")
+    parser.add_argument(
+        "--allow-any-transition",
+        action="store_true",
+        default=None,
+        help="changeOrderStatus may move quantity to any status",
+    )
+    parser.add_argument("--flows-file", help="JSON configured services for executeFlow / IsFlow=Y")
+    parser.add_argument(
+        "--allow-put", action="store_true", default=None, help="PUT /order/<key> runs changeOrder"
+    )
+    parser.add_argument(
+        "--interop-auth",
+        choices=["password", "user", "open"],
+        help="how the interop servlet checks YFSEnvironment credentials (default password)",
+    )
 
 
 def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
@@ -36,6 +53,12 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
         "durability": args.durability,
         "control_token": args.control_token,
         "template_dir": args.template_dir,
+        "master_data_file": args.master_data_file,
+        "pipeline_file": args.pipeline_file,
+        "allow_any_transition": args.allow_any_transition,
+        "flows_file": args.flows_file,
+        "allow_put": args.allow_put,
+        "interop_auth": args.interop_auth,
     }
     overrides.update(extra)
     return Settings.from_env(**overrides)
