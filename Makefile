@@ -7,7 +7,7 @@ PORT ?= 9080
 HOST ?= 127.0.0.1
 ARGS ?=
 
-.PHONY: run test lint format bench fuzz contract clean install
+.PHONY: run test lint format bench fuzz contract coverage clean install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,9 @@ bench: $(STAMP)
 
 contract: $(STAMP)
 	$(BIN)/python -m pytest -q contract_tests $(ARGS)
+
+coverage: $(STAMP)
+	$(BIN)/python scripts/coverage_page.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

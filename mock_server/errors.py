@@ -132,10 +132,6 @@ class NotFound(SterlingError):
     http_status = 404
 
 
-class WrongRootElement(SterlingError):
-    code = "MOCK0009"
-    description = "The input document's root element does not match the API."
-
 
 class MandatoryMissing(SterlingError):
     code = "MOCK0100"
