@@ -132,7 +132,6 @@ class NotFound(SterlingError):
     http_status = 404
 
 
-
 class MandatoryMissing(SterlingError):
     code = "MOCK0100"
     description = "A mandatory attribute is missing."
