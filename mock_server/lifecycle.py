@@ -119,13 +119,11 @@ def snapshot(order: Doc) -> Doc:
 
 def find_line(order: Doc, given: Doc) -> Doc:
     """The order line ``given`` names by OrderLineKey, or PrimeLineNo + SubLineNo (MOCK0310 when none)."""
+    found = model.line_named(order, given)
+    if found is not None:
+        return found
     key = present(given, "OrderLineKey")
     prime, sub = present(given, "PrimeLineNo"), present(given, "SubLineNo") or "1"
-    for line in model.lines_of(order):
-        if (key and line.get("OrderLineKey") == key) or (
-            not key and prime and line.get("PrimeLineNo") == prime and line.get("SubLineNo") == sub
-        ):
-            return line
     raise InvalidOrderLine(
         f"No line {key or f'{prime}/{sub}'} on order {order.get('OrderNo')}.",
         attributes={"OrderLineKey": key or "", "PrimeLineNo": prime or "", "SubLineNo": sub},

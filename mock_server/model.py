@@ -331,6 +331,18 @@ def recompute(ctx: Ctx, order: Doc) -> None:
     order["PriceInfo"] = price
 
 
+def line_named(order: Doc, given: Doc) -> Doc | None:
+    """The line ``given`` names by OrderLineKey, or PrimeLineNo + SubLineNo (SubLineNo defaults to 1)."""
+    key = present(given, "OrderLineKey")
+    prime, sub = present(given, "PrimeLineNo"), present(given, "SubLineNo") or "1"
+    for line in lines_of(order):
+        if (key and line.get("OrderLineKey") == key) or (
+            not key and prime and line.get("PrimeLineNo") == prime and line.get("SubLineNo") == sub
+        ):
+            return line
+    return None
+
+
 def lines_of(order: Doc) -> list[Doc]:
     node = order.get("OrderLines")
     return as_list(node.get("OrderLine") if isinstance(node, dict) else None)

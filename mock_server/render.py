@@ -224,6 +224,17 @@ def _allowed_modifications(order: Doc) -> Doc:
     return {"Modification": [{"ModificationType": t, "ThroughOverride": "N"} for t in types]}
 
 
+def price_info(order: Doc) -> Doc:
+    price = order.get("PriceInfo", {})
+    return {
+        "Currency": price.get("Currency", "USD"),
+        "EnterpriseCurrency": price.get("Currency", "USD"),
+        "ReportingConversionDate": "",
+        "ReportingConversionRate": "1.00",
+        "TotalAmount": price.get("TotalAmount", ""),
+    }
+
+
 def order_details(order: Doc, settings: Settings, descriptions: dict[str, str]) -> Doc:
     """The default getOrderDetails output (reference §8): fixed attribute sets, empty where unset."""
     out = fixed(order, ORDER_ATTRS)
@@ -236,14 +247,7 @@ def order_details(order: Doc, settings: Settings, descriptions: dict[str, str]) 
         isHistory="N",
     )
     out["AllowedModifications"] = _allowed_modifications(order)
-    price = order.get("PriceInfo", {})
-    out["PriceInfo"] = {
-        "Currency": price.get("Currency", "USD"),
-        "EnterpriseCurrency": price.get("Currency", "USD"),
-        "ReportingConversionDate": "",
-        "ReportingConversionRate": "1.00",
-        "TotalAmount": price.get("TotalAmount", ""),
-    }
+    out["PriceInfo"] = price_info(order)
     rendered_lines = [line_details(line, settings, descriptions) for line in lines]
     out["OrderLines"] = {"OrderLine": rendered_lines} if rendered_lines else {}
     instructions = as_list(order.get("Instructions", {}).get("Instruction"))
@@ -299,14 +303,7 @@ def list_order(order: Doc) -> Doc:
     out.update(
         TaxExemptionFlag=order.get("TaxExemptFlag", "N"), HoldFlag=order.get("HoldFlag", "N"), isHistory="N"
     )
-    price = order.get("PriceInfo", {})
-    out["PriceInfo"] = {
-        "Currency": price.get("Currency", "USD"),
-        "EnterpriseCurrency": price.get("Currency", "USD"),
-        "ReportingConversionDate": "",
-        "ReportingConversionRate": "1.00",
-        "TotalAmount": price.get("TotalAmount", ""),
-    }
+    out["PriceInfo"] = price_info(order)
     totals = fixed(order.get("OverallTotals"), TOTALS_ATTRS)
     out["OverallTotals"] = totals
     out["InvoicedTotals"] = {k: "0.00" for k in TOTALS_ATTRS}

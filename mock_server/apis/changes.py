@@ -135,13 +135,11 @@ def _open_qty(line: Doc) -> Decimal:
 
 
 def _find_line(order: Doc, given: Doc) -> Doc | None:
+    found = model.line_named(order, given)
+    if found is not None:
+        return found
     key = present(given, "OrderLineKey")
     prime, sub = present(given, "PrimeLineNo"), present(given, "SubLineNo") or "1"
-    for line in model.lines_of(order):
-        if (key and line.get("OrderLineKey") == key) or (
-            not key and prime and line.get("PrimeLineNo") == prime and line.get("SubLineNo") == sub
-        ):
-            return line
     if key or present(given, "Action") in ("MODIFY", "CANCEL", "REMOVE"):
         raise InvalidOrderLine(
             f"No line {key or f'{prime}/{sub}'} on order {order.get('OrderNo')}.",
