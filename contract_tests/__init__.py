@@ -1,0 +1,1 @@
+"""The contract suite: the same tests against the fake (default) or a real Sterling (``STERLING_URL``)."""

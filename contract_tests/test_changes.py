@@ -1,0 +1,89 @@
+"""Contract: changeOrder (header, cancel, line actions) and getOrderAuditList (reference §7)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from client.wire import Doc, as_list
+from fixtures import cancel_order_input, change_order_input, get_order_audit_list_input, line_change
+
+from .sterling import Sterling
+
+pytestmark = [pytest.mark.unverified, pytest.mark.writes]
+Make = Callable[..., tuple[str, Doc]]
+
+
+def details(sterling: Sterling, key: str) -> Doc:
+    return sterling.invoke("getOrderDetails", {"OrderHeaderKey": key})
+
+
+def lines_of(order: Doc) -> list[Doc]:
+    return as_list(order["OrderLines"].get("OrderLine"))
+
+
+def test_header_change_answers_the_keys_and_sticks(sterling: Sterling, new_order: Make) -> None:
+    key, given = new_order(lines=1)
+    out = sterling.invoke("changeOrder", change_order_input(key, CustomerPONo="PO-CHANGED"))
+    assert (out["OrderHeaderKey"], out["OrderNo"]) == (key, given["OrderNo"])
+    assert details(sterling, key)["CustomerPONo"] == "PO-CHANGED"
+
+
+def test_empty_value_changes_nothing(sterling: Sterling, new_order: Make) -> None:
+    key, given = new_order(lines=1)
+    sterling.invoke("changeOrder", change_order_input(key, CustomerPONo=""))
+    assert details(sterling, key)["CustomerPONo"] == given["CustomerPONo"]
+
+
+def test_cancel_whole_order(sterling: Sterling, new_order: Make) -> None:
+    key, _ = new_order(lines=2)
+    sterling.invoke("changeOrder", cancel_order_input(key))
+    order = details(sterling, key)
+    assert (order["Status"], order["MinOrderStatus"], order["MaxOrderStatus"]) == (
+        "Cancelled",
+        "9000",
+        "9000",
+    )
+
+
+def test_lower_quantity_is_a_partial_cancel(sterling: Sterling, new_order: Make) -> None:
+    three = {"PrimeLineNo": "1", "OrderedQty": "3", "Item": {"ItemID": "SHOE-300", "UnitOfMeasure": "EACH"}}
+    key, _ = new_order(OrderLines={"OrderLine": [three]})
+    sterling.invoke("changeOrder", change_order_input(key, lines=[line_change("MODIFY", 1, OrderedQty="1")]))
+    line = lines_of(details(sterling, key))[0]
+    assert float(line["OrderedQty"]) == 1
+    rows = {r["Status"]: float(r["StatusQty"]) for r in as_list(line["OrderStatuses"].get("OrderStatus"))}
+    assert rows == {"1100": 1, "9000": 2}
+
+
+def test_line_create_adds_a_line(sterling: Sterling, new_order: Make) -> None:
+    key, _ = new_order(lines=1)
+    added = line_change("CREATE", 2, OrderedQty="1", Item={"ItemID": "MUG-200", "UnitOfMeasure": "EACH"})
+    sterling.invoke("changeOrder", change_order_input(key, lines=[added]))
+    lines = lines_of(details(sterling, key))
+    assert [line["PrimeLineNo"] for line in lines] == ["1", "2"]
+    assert lines[1]["Item"]["ItemID"] == "MUG-200"
+
+
+def test_unknown_order_is_refused(sterling: Sterling) -> None:
+    error = sterling.error("changeOrder", change_order_input("00000000000000000000000", CustomerPONo="X"))
+    assert (error.code, error.description) == ("YFS10003", "YFS:Invalid Order")
+
+
+def test_audit_records_old_and_new_values(sterling: Sterling, new_order: Make) -> None:
+    key, given = new_order(lines=1)
+    sterling.invoke("changeOrder", change_order_input(key, CustomerPONo="PO-AUDITED"))
+    out = sterling.invoke("getOrderAuditList", get_order_audit_list_input(key))
+    audits = as_list(out.get("OrderAudit"))
+    assert audits and all(a["OrderHeaderKey"] == key for a in audits)
+    changes = [
+        attribute
+        for audit in audits
+        for detail in as_list((audit.get("OrderAuditDetails") or {}).get("OrderAuditDetail"))
+        for attribute in as_list((detail.get("Attributes") or {}).get("Attribute"))
+        if attribute["Name"] == "CustomerPONo"
+    ]
+    assert {"OldValue": given["CustomerPONo"], "NewValue": "PO-AUDITED"} in [
+        {"OldValue": c.get("OldValue", ""), "NewValue": c.get("NewValue", "")} for c in changes
+    ]
