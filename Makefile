@@ -35,8 +35,16 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
+# The contract suite: against the fake by default, or a real instance with
+#   make contract STERLING_URL=https://host/smcfs STERLING_USER=... STERLING_PASSWORD=... STERLING_AUTH=basic|token
+# (ARGS="--allow-writes" to create orders there, ARGS="--record" to record parity snapshots; JUnit XML in $(JUNIT)).
+JUNIT ?= var/contract-junit.xml
+contract: export STERLING_URL := $(STERLING_URL)
+contract: export STERLING_USER := $(STERLING_USER)
+contract: export STERLING_PASSWORD := $(STERLING_PASSWORD)
+contract: export STERLING_AUTH := $(STERLING_AUTH)
 contract: $(STAMP)
-	$(BIN)/python -m pytest -q contract_tests $(ARGS)
+	$(BIN)/python -m pytest -q contract_tests --junitxml=$(JUNIT) -o junit_family=xunit2 $(ARGS)
 
 coverage: $(STAMP)
 	$(BIN)/python scripts/coverage_page.py

@@ -194,11 +194,19 @@ def _finish_parity(request: pytest.FixtureRequest, recorder: Recorder) -> None:
 
 
 @pytest.fixture
-def order_no() -> Callable[[], str]:
-    """Order numbers unique to this run (a real instance keeps every order the suite creates)."""
+def order_prefix() -> str:
+    """A prefix unique to this test in this run: a real instance keeps every order the suite creates, and a
+    test that lists its own orders (``OrderNo`` FLIKE the prefix) must not find another test's."""
+    return f"CT{RUN_ID}{os.getpid() % 1000:03d}{next(SEQUENCE):04d}-"
+
+
+@pytest.fixture
+def order_no(order_prefix: str) -> Callable[[], str]:
+    """Order numbers that start with ``order_prefix``."""
+    counter = itertools.count(1)
 
     def make() -> str:
-        return f"CT{RUN_ID}{os.getpid() % 1000:03d}{next(SEQUENCE):04d}"
+        return f"{order_prefix}{next(counter):03d}"
 
     return make
 

@@ -32,9 +32,11 @@ def test_filter_by_order_no_and_paging_attributes(sterling: Sterling, new_order:
 
 
 @pytest.mark.writes
-def test_like_qry_type_order_by_and_maximum_records(sterling: Sterling, new_order: Make) -> None:
+def test_like_qry_type_order_by_and_maximum_records(
+    sterling: Sterling, new_order: Make, order_prefix: str
+) -> None:
     made = [new_order(lines=1)[1]["OrderNo"] for _ in range(3)]
-    prefix = made[0][:-4]
+    prefix = order_prefix
     query = get_order_list_input(
         order_by=("OrderNo", True),
         max_records=2,

@@ -50,10 +50,10 @@ def test_one_failure_rolls_everything_back(sterling: Sterling, order_no: Callabl
 
 
 @pytest.mark.writes
-def test_generic_pages_walk_one_result_set(sterling: Sterling, new_order: Make) -> None:
+def test_generic_pages_walk_one_result_set(sterling: Sterling, new_order: Make, order_prefix: str) -> None:
     made = sorted(new_order(lines=1)[1]["OrderNo"] for _ in range(5))
     query = {
-        "OrderNo": made[0][:-4],
+        "OrderNo": order_prefix,
         "OrderNoQryType": "FLIKE",
         "OrderBy": {"Attribute": {"Name": "OrderNo"}},
     }
@@ -75,10 +75,12 @@ def test_generic_pages_walk_one_result_set(sterling: Sterling, new_order: Make) 
 
 
 @pytest.mark.writes
-def test_nextpage_continues_after_the_last_record(sterling: Sterling, new_order: Make) -> None:
+def test_nextpage_continues_after_the_last_record(
+    sterling: Sterling, new_order: Make, order_prefix: str
+) -> None:
     made = sorted(new_order(lines=1)[1]["OrderNo"] for _ in range(3))
     query = {
-        "OrderNo": made[0][:-4],
+        "OrderNo": order_prefix,
         "OrderNoQryType": "FLIKE",
         "OrderBy": {"Attribute": {"Name": "OrderNo"}},
     }
