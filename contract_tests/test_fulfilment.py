@@ -108,3 +108,13 @@ def test_shipment_reads(sterling: Sterling, new_order: Make) -> None:
 def test_unknown_order_cannot_be_scheduled(sterling: Sterling) -> None:
     error = sterling.error("scheduleOrder", schedule_order_input("00000000000000000000000"))
     assert (error.code, error.description) == ("YFS10003", "YFS:Invalid Order")
+
+
+def test_change_shipment_tracking(sterling: Sterling, new_order: Make) -> None:
+    key, _ = released(sterling, new_order, lines=1)
+    made = sterling.invoke("createShipment", create_shipment_input(key))
+    changed = sterling.invoke("changeShipment", {"ShipmentKey": made["ShipmentKey"], "TrackingNo": "1Z999"})
+    assert changed["ShipmentKey"] == made["ShipmentKey"]
+    assert (
+        sterling.invoke("getShipmentDetails", {"ShipmentKey": made["ShipmentKey"]})["TrackingNo"] == "1Z999"
+    )

@@ -105,3 +105,12 @@ def test_existing_order_details_match_the_schema(sterling: Sterling, existing_or
         codes = [row["Status"] for row in as_list((line.get("OrderStatuses") or {}).get("OrderStatus"))]
         if codes:  # the line's minimum status is one of its quantity rows
             assert line["MinLineStatus"] in codes and line["MaxLineStatus"] in codes
+
+
+@pytest.mark.writes
+def test_delete_a_draft_order(sterling: Sterling, new_order: Callable[..., tuple[str, Doc]]) -> None:
+    key, given = new_order(lines=1, DraftOrderFlag="Y")
+    out = sterling.invoke("deleteOrder", {"OrderHeaderKey": key})
+    assert (out["OrderHeaderKey"], out["OrderNo"]) == (key, given["OrderNo"])
+    error = sterling.error("getOrderDetails", {"OrderHeaderKey": key})
+    assert (error.code, error.description) == NOT_FOUND
