@@ -1,0 +1,188 @@
+"""Incremental order sync against a live fake: convergence under concurrent changes, kill and resume."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from client import RetryPolicy, SterlingClient
+from client.sink import JsonlSink, SqliteSink, open_sink
+from client.statusmap import StatusMap
+from client.sync import Syncer
+from mock_server.control.helper import FakeControl
+from tests.conftest import ROOT, LiveServer
+
+ORDER = {
+    "EnterpriseCode": "Matrix-R",
+    "OrderLines": {"OrderLine": [{"OrderedQty": "1", "Item": {"ItemID": "A"}}]},
+}
+
+
+@pytest.fixture
+def ctl(live_server: LiveServer) -> Iterator[FakeControl]:
+    with FakeControl(live_server.url, namespace="sync-" + uuid.uuid4().hex[:8]) as control:
+        yield control
+
+
+def client_for(live_server: LiveServer, ctl: FakeControl, fmt: str = "json") -> SterlingClient:
+    return SterlingClient(
+        live_server.url,
+        format=fmt,
+        headers={"X-Sterling-Mock-Namespace": ctl.namespace},
+        retry=RetryPolicy(attempts=3, backoff=0.01, jitter=0.0),
+    )
+
+
+def fake_state(client: SterlingClient) -> dict[str, tuple[str, str]]:
+    """OrderHeaderKey -> (MaxOrderStatus, OrderNo) of every order in the fake."""
+    return {
+        o["OrderHeaderKey"]: (o["MaxOrderStatus"], o["OrderNo"]) for o in client.iter_orders(page_size=50)
+    }
+
+
+def sink_state(path: Path) -> dict[str, tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT order_header_key, max_status, order_no FROM orders").fetchall()
+    return {k: (s, n) for k, s, n in rows}
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_full_then_incremental(live_server: LiveServer, ctl: FakeControl, tmp_path: Path, fmt: str) -> None:
+    ctl.seed(orders=30, seed=3)
+    client = client_for(live_server, ctl, fmt)
+    sink = SqliteSink(str(tmp_path / "s.db"))
+    syncer = Syncer(client, sink, page_size=7)
+    assert syncer.poll() == 30
+    assert syncer.poll() == 0  # idle poll: nothing new
+    key = next(iter(fake_state(client)))
+    ctl.advance(5)
+    client.cancel_order(key)
+    assert syncer.poll() == 1
+    assert sink_state(tmp_path / "s.db") == fake_state(client)
+    with sqlite3.connect(tmp_path / "s.db") as conn:
+        state = conn.execute("SELECT workflow_state FROM orders WHERE order_header_key=?", (key,)).fetchone()[
+            0
+        ]
+        assert state == "cancelled"
+        lines = conn.execute("SELECT count(*) FROM order_lines").fetchone()[0]
+        statuses = conn.execute("SELECT count(*) FROM line_statuses").fetchone()[0]
+    assert lines >= 30 and statuses >= lines
+    sink.close()
+
+
+def test_many_orders_sharing_one_timestamp(live_server: LiveServer, ctl: FakeControl, tmp_path: Path) -> None:
+    ctl.freeze("2025-03-01T08:00:00Z")  # every order gets the same Modifyts
+    client = client_for(live_server, ctl)
+    keys = {client.create_order(ORDER)["OrderHeaderKey"] for _ in range(25)}
+    sink = SqliteSink(str(tmp_path / "t.db"))
+    syncer = Syncer(client, sink, page_size=4)
+    assert syncer.poll() == 25
+    assert set(sink_state(tmp_path / "t.db")) == keys
+    more = {client.create_order(ORDER)["OrderHeaderKey"] for _ in range(3)}  # same second, after the poll
+    assert syncer.poll() == 3
+    assert set(sink_state(tmp_path / "t.db")) == keys | more
+    sink.close()
+
+
+def test_converges_while_orders_change(live_server: LiveServer, ctl: FakeControl, tmp_path: Path) -> None:
+    client = client_for(live_server, ctl)
+    ctl.seed(orders=20, seed=8)
+    sink = SqliteSink(str(tmp_path / "c.db"))
+    syncer = Syncer(client, sink, page_size=6, overlap=5)
+    stop = threading.Event()
+    writer = client_for(live_server, ctl)
+
+    def churn() -> None:
+        keys = list(fake_state(writer))
+        n = 0
+        while not stop.is_set() and n < 40:
+            if n % 2:
+                writer.create_order(ORDER)
+            else:
+                writer.change_order(keys[n % len(keys)], {"CustomerPONo": f"PO-{n}"})
+            n += 1
+
+    thread = threading.Thread(target=churn)
+    thread.start()
+    for _ in range(4):
+        syncer.poll()
+    thread.join()
+    stop.set()
+    syncer.poll()  # a final pass after the writers stopped
+    assert sink_state(tmp_path / "c.db") == fake_state(client)
+    sink.close()
+
+
+def test_jsonl_sink_and_status_map(live_server: LiveServer, ctl: FakeControl, tmp_path: Path) -> None:
+    mapping = tmp_path / "map.json"
+    mapping.write_text(json.dumps({"workflow": {"1100": "new"}}))
+    ctl.seed(orders=5, seed=1, statuses={"1100": 1})
+    client = client_for(live_server, ctl)
+    sink = open_sink(f"jsonl:{tmp_path / 'out.jsonl'}", StatusMap.from_file(mapping))
+    assert isinstance(sink, JsonlSink)
+    assert Syncer(client, sink).poll() == 5
+    sink.close()
+    entries = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert len(entries) == 5 and {e["workflow_state"] for e in entries} == {"new"}
+    again = JsonlSink(str(tmp_path / "out.jsonl"))
+    assert Syncer(client, again).poll() == 0  # resumed from the file itself
+    again.close()
+
+
+def test_status_map_defaults() -> None:
+    mapping = StatusMap()
+    assert mapping.describe("3700.0005") == "Shipped"
+    assert mapping.order_state("3200", "3700") == "partially_shipped"
+    assert mapping.order_state("1100", "1100") == "open"
+
+
+@pytest.mark.parametrize("sink_kind", ["sqlite", "jsonl"])
+def test_kill_and_resume_loses_and_duplicates_nothing(
+    live_server: LiveServer, ctl: FakeControl, tmp_path: Path, sink_kind: str
+) -> None:
+    ctl.seed(orders=150, seed=11)
+    path = tmp_path / ("k.db" if sink_kind == "sqlite" else "k.jsonl")
+    cmd = [
+        sys.executable,
+        "-m",
+        "client.sync",
+        "--url",
+        live_server.url,
+        "--namespace",
+        ctl.namespace,
+        "--sink",
+        f"{sink_kind}:{path}",
+        "--page-size",
+        "20",
+        "--quiet",
+    ]
+    process = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    deadline = 200
+    while deadline and not path.exists():
+        deadline -= 1
+        threading.Event().wait(0.05)
+    threading.Event().wait(0.4)  # let it write part of the way
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(10)
+    subprocess.run(cmd, cwd=ROOT, check=True, timeout=120)
+    client = client_for(live_server, ctl)
+    expected = fake_state(client)
+    if sink_kind == "sqlite":
+        assert sink_state(path) == expected
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("SELECT count(*) FROM orders").fetchone()[0] == 150
+    else:
+        keys = [json.loads(line)["order"]["OrderHeaderKey"] for line in path.read_text().splitlines()]
+        assert sorted(keys) == sorted(expected) and len(keys) == len(set(keys))
