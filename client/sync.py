@@ -19,12 +19,55 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .client import SterlingClient
+from .client import SterlingClient, normalise
 from .sink import Checkpoint, JsonlSink, SqliteSink, open_sink
 from .statusmap import StatusMap
 from .wire import Doc, as_list
 
-LIST_TEMPLATE = {"OrderList": {"Order": {"OrderHeaderKey": "", "Modifyts": ""}}}
+#: What one list call brings back per order: everything the sink's tables hold, so a page of orders costs one
+#: call instead of one getOrderDetails each (``details=True`` fetches the full document per order instead).
+LIST_TEMPLATE: Doc = {
+    "OrderList": {
+        "Order": {
+            **{
+                a: ""
+                for a in (
+                    "OrderHeaderKey",
+                    "OrderNo",
+                    "EnterpriseCode",
+                    "DocumentType",
+                    "OrderDate",
+                    "EntryType",
+                    "Status",
+                    "MinOrderStatus",
+                    "MaxOrderStatus",
+                    "CustomerEMailID",
+                    "Modifyts",
+                )
+            },
+            "PriceInfo": {"Currency": ""},
+            "OverallTotals": {"GrandTotal": ""},
+            "OrderLines": {
+                "OrderLine": {
+                    **{
+                        a: ""
+                        for a in (
+                            "OrderLineKey",
+                            "PrimeLineNo",
+                            "SubLineNo",
+                            "OrderedQty",
+                            "Status",
+                            "MaxLineStatus",
+                            "ShipNode",
+                        )
+                    },
+                    "Item": {"ItemID": ""},
+                    "OrderStatuses": {"OrderStatus": {"Status": "", "StatusQty": "", "StatusDate": ""}},
+                }
+            },
+        }
+    }
+}
 SHIPMENT_FROM = "3350"
 
 
@@ -64,13 +107,14 @@ class Syncer:
     page_size: int = 200
     since: str = ""
     filters: dict[str, str] = field(default_factory=dict)
+    details: bool = False
     progress: Callable[[Stats], None] | None = None
     stats: Stats = field(default_factory=Stats)
 
     def __post_init__(self) -> None:
         self.point: Checkpoint = self.sink.checkpoint()
 
-    def _page(self, since: str, after: tuple[str, str] | None) -> list[tuple[str, str]]:
+    def _page(self, since: str, after: tuple[str, str] | None) -> list[Doc]:
         doc: Doc = {
             **self.filters,
             "MaximumRecords": str(self.page_size),
@@ -98,7 +142,7 @@ class Syncer:
         output = as_list(answer.get("API"))[0].get("Output", {})
         listed = output.get("OrderList", {}) if isinstance(output, dict) else {}
         self.stats.pages += 1
-        return [(str(o["OrderHeaderKey"]), utc(str(o["Modifyts"]))) for o in as_list(listed.get("Order"))]
+        return [normalise(o) for o in as_list(listed.get("Order"))]
 
     def poll(self) -> int:
         """One pass over everything changed since the checkpoint; returns how many orders were written."""
@@ -108,22 +152,24 @@ class Syncer:
         after: tuple[str, str] | None = None
         while True:
             page = self._page(since, after)
-            for key, modifyts in page:
+            for order in page:
+                key, modifyts = str(order["OrderHeaderKey"]), utc(str(order["Modifyts"]))
                 if (key, modifyts) in self.point.seen:
                     self.stats.skipped += 1
                     continue
-                self._write(key, modifyts)
+                self._write(order, key, modifyts)
                 written += 1
             if len(page) < self.page_size:
                 break
-            after = (page[-1][1], page[-1][0])
+            after = (str(page[-1]["Modifyts"]), str(page[-1]["OrderHeaderKey"]))
         if since:
             self.sink.prune_seen(minus(since, self.overlap))
             self.point.seen = {(k, m) for k, m in self.point.seen if m >= minus(since, self.overlap)}
         return written
 
-    def _write(self, key: str, modifyts: str) -> None:
-        order = self.client.get_order(key)
+    def _write(self, order: Doc, key: str, modifyts: str) -> None:
+        if self.details:
+            order = self.client.get_order(key)
         shipments: list[Doc] = []
         if str(order.get("MaxOrderStatus", "0")) >= SHIPMENT_FROM and order.get("MaxOrderStatus") != "9000":
             shipments = self.client.get_shipments(key)
@@ -168,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--status-map", default="", help="JSON file: descriptions and workflow states by code"
     )
     parser.add_argument("--namespace", default="", help="the fake's X-Sterling-Mock-Namespace")
+    parser.add_argument("--details", action="store_true", help="store each order's full getOrderDetails")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--max-polls", type=int, default=0, help=argparse.SUPPRESS)
     return parser

@@ -186,3 +186,13 @@ def test_kill_and_resume_loses_and_duplicates_nothing(
     else:
         keys = [json.loads(line)["order"]["OrderHeaderKey"] for line in path.read_text().splitlines()]
         assert sorted(keys) == sorted(expected) and len(keys) == len(set(keys))
+
+
+def test_details_mode_stores_full_orders(live_server: LiveServer, ctl: FakeControl, tmp_path: Path) -> None:
+    ctl.seed(orders=3, seed=2)
+    client = client_for(live_server, ctl)
+    sink = JsonlSink(str(tmp_path / "d.jsonl"))
+    assert Syncer(client, sink, details=True).poll() == 3
+    sink.close()
+    entry = json.loads((tmp_path / "d.jsonl").read_text().splitlines()[0])
+    assert "ChargeTransactionDetails" in entry["order"]  # the default getOrderDetails document
