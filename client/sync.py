@@ -103,7 +103,9 @@ class Stats:
 class Syncer:
     client: SterlingClient
     sink: SqliteSink | JsonlSink
-    overlap: float = 60.0
+    #: Seconds before the watermark re-read on every poll, for changes committed late with an earlier
+    #: Modifyts (clustered app servers, clock skew).  Each poll re-lists every order changed in the window.
+    overlap: float = 10.0
     page_size: int = 200
     since: str = ""
     filters: dict[str, str] = field(default_factory=dict)
@@ -204,7 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--once", action="store_true", help="one pass, then stop (the default)")
     mode.add_argument("--follow", action="store_true", help="keep polling every --interval seconds")
     parser.add_argument("--interval", type=float, default=30.0)
-    parser.add_argument("--overlap", type=float, default=60.0, help="seconds re-read before the watermark")
+    parser.add_argument("--overlap", type=float, default=10.0, help="seconds re-read before the watermark")
     parser.add_argument("--page-size", type=int, default=200)
     parser.add_argument(
         "--since", default="", help="first sync: only orders changed since this ISO 8601 time"
