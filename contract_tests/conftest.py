@@ -173,6 +173,8 @@ def sterling(
     request.node.stash[EXCHANGES] = caller
     yield caller
     caller.session.close()
+    called = {e.url.split("/invoke/", 1)[1].split("?", 1)[0] for e in caller.exchanges if "/invoke/" in e.url}
+    request.node.user_properties.append(("apis", " ".join(sorted(called - {"login"} or called))))
     _finish_parity(request, recorder)
 
 

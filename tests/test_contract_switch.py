@@ -76,6 +76,8 @@ def make_contract(
     command = [
         "make",
         "--no-print-directory",
+        "-o",  # never reinstall the venv from a test, even when pyproject.toml is newer than the stamp
+        ".venv/.installed",
         "contract",
         f"STERLING_URL={server.url}/smcfs",
         "STERLING_USER=admin",
