@@ -57,7 +57,8 @@ def serve(settings: Settings, *, quiet: bool = False) -> None:
         "workers": max(1, settings.workers),
         "worker_class": "sync",
         "loglevel": settings.log_level,
-        "accesslog": None,
+        # request lines only when asked for (the pytest plugin shows them beside a failing test)
+        "accesslog": "-" if settings.log_level.lower() in ("info", "debug") else None,
         "errorlog": "-",
         "timeout": 60,
         "graceful_timeout": 5,

@@ -21,6 +21,8 @@ from client.wire import Doc, from_json, from_xml, to_json, to_xml
 from mock_server.app import create_app
 from mock_server.settings import Settings
 
+pytest_plugins = ["pytester"]
+
 BASIC = {"Authorization": "Basic " + base64.b64encode(b"admin:password").decode()}
 ROOT = Path(__file__).resolve().parent.parent
 
