@@ -28,6 +28,7 @@ INPUT_ROOTS = {
     "changeShipment": "Shipment",
     "getShipmentDetails": "Shipment",
     "getShipmentList": "Shipment",
+    "getShipmentListForOrder": "Order",
     "multiApi": "MultiApi",
     "getPage": "Page",
 }
@@ -99,19 +100,28 @@ class SterlingClient:
 
     # ------------------------------------------------------------------------------------------ the wire
 
-    def invoke(self, api: str, document: Doc | None = None, *, root: str | None = None) -> Doc:
-        """Run ``api`` with ``document``; a void API answers ``{}``.  Raises the errors of ``client.errors``."""
+    def invoke(
+        self,
+        api: str,
+        document: Doc | None = None,
+        *,
+        root: str | None = None,
+        template_id: str | None = None,
+    ) -> Doc:
+        """Run ``api`` with ``document``; a void API answers ``{}``.  Raises the errors of ``client.errors``.
+
+        ``template_id`` selects an output template stored on the server (``_templateId``)."""
         document = document or {}
         for attempt in (1, 2):
             try:
-                return self._invoke_once(api, document, root or INPUT_ROOTS.get(api, "Order"))
+                return self._invoke_once(api, document, root or INPUT_ROOTS.get(api, "Order"), template_id)
             except AuthenticationError:
                 if self.auth == "basic" or attempt == 2:
                     raise
                 self._token = self._jwt = ""  # expired or refused: log in again, once
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _invoke_once(self, api: str, document: Doc, root: str) -> Doc:
+    def _invoke_once(self, api: str, document: Doc, root: str, template_id: str | None = None) -> Doc:
         body = to_xml(root, document) if self.format == "xml" else to_json(root, document)
         mime = "application/xml" if self.format == "xml" else "application/json"
         headers = {**self.headers, "Content-Type": mime, "Accept": mime}
@@ -123,6 +133,8 @@ class SterlingClient:
             params = {"_loginid": self.user, "_token": self._login()}
         else:
             headers["Authorization"] = "Bearer " + self._bearer()
+        if template_id:
+            params["_templateId"] = template_id
         response = self._send(
             "POST", f"{self.url}/invoke/{api}", api=api, data=body, headers=headers, params=params, auth=auth
         )

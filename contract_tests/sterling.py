@@ -1,5 +1,6 @@
-"""The suite's way to call a target: invoke over REST in JSON or XML, typed errors, every main answer checked
-against its XSD, and a log of exchanges that failure messages show (request and answer)."""
+"""The suite's way to call a target: invoke through the project's client (``client.SterlingClient``) in JSON or
+XML, typed errors, every main answer (and error) checked against its XSD, and a log of exchanges that failure
+messages show (request and answer); ``request()`` stays raw for the wire-detail tests."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 import requests
 
+from client import RetryPolicy, SterlingApiError, SterlingClient, TransportError
 from client.wire import Doc, from_json, from_xml, to_json, to_xml
 from fixtures.validate import OUTPUT_SCHEMAS, SchemaViolation, errors_document, validate
 
@@ -98,30 +100,77 @@ class Sterling:
     exchanges: list[Exchange] = field(default_factory=list)
     token: str = ""
     timeout: float = 30.0
+    _clients: dict[str, SterlingClient] = field(default_factory=dict, repr=False)
+    _raw: bool = field(default=False, repr=False)
 
     # ------------------------------------------------------------------------------------------ calls
 
     def invoke(
         self, api: str, doc: Doc, *, fmt: str | None = None, root: str | None = None, **kw: Any
     ) -> Doc:
-        """Run ``api`` and return its output document ({} for a void API); a Sterling error raises ApiError.
+        """Run ``api`` through :class:`client.SterlingClient` and return its output document ({} for a void
+        API); a Sterling error raises ApiError.  The raw answer is checked too: its root, and its XSD.
 
         ``template_id`` names a stored template (then the XSD check is skipped: a template prunes the output).
         """
         fmt = fmt or self.fmt
-        response, exchange = self.post(api, doc, fmt=fmt, root=root, params=self._template(kw))
-        if response.status_code >= 400:
-            raise self._api_error(response, fmt, exchange)
-        if response.status_code == 204:
+        before = len(self.exchanges)
+        try:
+            out = self._client(fmt).invoke(api, doc, root=root, template_id=kw.get("template_id"))
+        except SterlingApiError as exc:
+            raise self._api_error(exc.response, fmt, self.exchanges[-1]) from None
+        except TransportError as exc:
+            raise ContractFailure(f"{api}: {exc}\n{self.describe()}") from None
+        exchange = self.exchanges[-1] if len(self.exchanges) > before else Exchange("POST", api, {}, b"")
+        if exchange.status == 204:
             return {}
-        if response.status_code != 200:
-            raise ContractFailure(f"unexpected HTTP {response.status_code}\n{exchange.describe()}")
-        out = self._parse(api, response.content, fmt, exchange)
+        if exchange.status != 200:
+            raise ContractFailure(f"unexpected HTTP {exchange.status}\n{exchange.describe()}")
+        self._parse(api, exchange.response_body, fmt, exchange)  # the root element, for XML
         if "template_id" not in kw:
-            self._check(api, out, response.content if fmt == "xml" else None, exchange)
+            self._check(api, out, exchange.response_body if fmt == "xml" else None, exchange)
         if self.on_response is not None:
             self.on_response(api, fmt, out)
         return out
+
+    def _client(self, fmt: str) -> SterlingClient:
+        """The project's client, one per wire format, sharing this caller's session (and its exchange log)."""
+        found = self._clients.get(fmt)
+        if found is None:
+            headers = {NAMESPACE_HEADER: self.namespace} if self.namespace else {}
+            found = SterlingClient(
+                self.target.base_url,
+                self.target.user,
+                self.target.password,
+                auth=self.target.auth,
+                format=fmt,
+                timeout=self.timeout,
+                retry=RetryPolicy.none(),
+                headers=headers,
+                session=self.session,
+            )
+            self._clients[fmt] = found
+        return found
+
+    def _log(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        """Session hook: every call the client makes lands in the exchange log failure messages show."""
+        if self._raw:
+            return
+        request = response.request
+        body = request.body or b""
+        self.exchanges.append(
+            Exchange(
+                str(request.method),
+                str(request.url),
+                dict(request.headers),
+                body.encode() if isinstance(body, str) else bytes(body),
+                response.status_code,
+                response.content,
+            )
+        )
+
+    def __post_init__(self) -> None:
+        self.session.hooks["response"].append(self._log)
 
     def error(self, api: str, doc: Doc, *, fmt: str | None = None, root: str | None = None) -> ApiError:
         """The ApiError ``api`` answers ``doc`` with; a success is a contract failure."""
@@ -168,15 +217,19 @@ class Sterling:
         url = self.target.base_url + path
         exchange = Exchange(method, url, all_headers, body)
         self.exchanges.append(exchange)
-        response = self.session.request(
-            method,
-            url,
-            data=body or None,
-            headers=all_headers,
-            params=all_params,
-            auth=auth,
-            timeout=self.timeout,
-        )
+        self._raw = True
+        try:
+            response = self.session.request(
+                method,
+                url,
+                data=body or None,
+                headers=all_headers,
+                params=all_params,
+                auth=auth,
+                timeout=self.timeout,
+            )
+        finally:
+            self._raw = False
         exchange.url = response.url
         exchange.status = response.status_code
         exchange.response_body = response.content
