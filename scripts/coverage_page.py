@@ -63,6 +63,10 @@ def main() -> int:
     contract = test_functions(ROOT / "contract_tests") if (ROOT / "contract_tests").is_dir() else []
     lines = [(ROOT / "scripts" / "coverage_intro.md").read_text(encoding="utf-8").rstrip(), ""]
     lines.append("## APIs\n")
+    lines.append(
+        "Counts are test functions (not parametrised cases) whose own source names the API; a test reaching it\n"
+        "through a helper is not counted. No contract test is `verified` yet: none has run against a real Sterling.\n"
+    )
     lines.append("| API | family | tests | contract tests (verified / unverified / fake_only) |")
     lines.append("|---|---|---|---|")
     for name, spec in sorted(APIS.items()):
