@@ -46,6 +46,11 @@ contract: export STERLING_AUTH := $(STERLING_AUTH)
 contract: $(STAMP)
 	$(BIN)/python -m pytest -q contract_tests --junitxml=$(JUNIT) -o junit_family=xunit2 $(ARGS)
 
+# 10,000+ mutated and hostile inputs over every door (COUNT=..., SEED=... to repeat a run)
+COUNT ?= 10000
+fuzz: $(STAMP)
+	$(BIN)/python -m hardening.fuzz --count $(COUNT) $(if $(SEED),--seed $(SEED))
+
 coverage: $(STAMP)
 	$(BIN)/python scripts/coverage_page.py
 

@@ -107,8 +107,70 @@ def _clean(doc: Doc) -> Doc:
     return out
 
 
+#: Order attributes the fake reads as values, and elements it reads as one element: a client sending another
+#: shape (an element where an attribute belongs, a list where one element belongs) gets MOCK0101.
+HEADER_SCALARS = (
+    "EnterpriseCode",
+    "DocumentType",
+    "OrderNo",
+    "OrderHeaderKey",
+    "OrderDate",
+    "DraftOrderFlag",
+    "ReqDeliveryDate",
+    "ReqShipDate",
+    "SellerOrganizationCode",
+    "BuyerOrganizationCode",
+    "EnteredBy",
+    "EntryType",
+    "HoldFlag",
+    "CustomerEMailID",
+    "OrderType",
+    "isHistory",
+)
+HEADER_ELEMENTS = (
+    "PriceInfo",
+    "OrderLines",
+    "PersonInfoShipTo",
+    "PersonInfoBillTo",
+    "PersonInfoContact",
+    "PaymentMethods",
+    "HeaderCharges",
+    "HeaderTaxes",
+    "Notes",
+    "OrderDates",
+    "References",
+    "Instructions",
+    "Extn",
+)
+LINE_SCALARS = (
+    "OrderedQty",
+    "PrimeLineNo",
+    "SubLineNo",
+    "OrderLineKey",
+    "ShipNode",
+    "LineType",
+    "DeliveryMethod",
+    "OriginalOrderedQty",
+    "FulfillmentType",
+)
+LINE_ELEMENTS = ("Item", "LinePriceInfo", "LineCharges", "LineTaxes", "Notes", "References", "Extn")
+
+
+def expect_shape(doc: Doc, scalars: tuple[str, ...], elements: tuple[str, ...], where: str) -> None:
+    """Refuse an input whose known attributes are not values, or known elements not single elements."""
+    for name in scalars:
+        if name in doc and not isinstance(doc[name], str):
+            raise InvalidValue(
+                f"{where}/@{name} must be an attribute value, not an element.", attributes={"Name": name}
+            )
+    for name in elements:
+        if name in doc and not isinstance(doc[name], dict):
+            raise InvalidValue(f"{where}/{name} must be one element.", attributes={"Name": name})
+
+
 def new_order(ctx: Ctx, doc: Doc) -> Doc:
     """The canonical order for a createOrder input: validated; nothing is written here."""
+    expect_shape(doc, HEADER_SCALARS, HEADER_ELEMENTS, "Order")
     order = _clean(doc)
     enterprise = present(order, "EnterpriseCode")
     if enterprise is None:
@@ -157,6 +219,7 @@ def new_order(ctx: Ctx, doc: Doc) -> Doc:
 
 def new_line(ctx: Ctx, order: Doc, line: Doc, index: int, initial: str, seen: set[tuple[str, str]]) -> Doc:
     """One order line: keys, line numbers, quantity and its initial status row."""
+    expect_shape(line, LINE_SCALARS, LINE_ELEMENTS, "OrderLine")
     line = dict(line)
     qty = decimal_of(line, "OrderedQty", "1", minimum=Decimal(0))
     prime = present(line, "PrimeLineNo") or str(index)
