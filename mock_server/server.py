@@ -59,6 +59,8 @@ def serve(settings: Settings, *, quiet: bool = False) -> None:
         "loglevel": settings.log_level,
         # request lines only when asked for (the pytest plugin shows them beside a failing test)
         "accesslog": "-" if settings.log_level.lower() in ("info", "debug") else None,
+        # the path without its query string: the servlet and login tokens carry secrets there
+        "access_log_format": '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms',
         "errorlog": "-",
         "timeout": 60,
         "graceful_timeout": 5,

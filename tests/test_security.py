@@ -1,0 +1,96 @@
+"""Security basics: secrets never reach the journal or the log; a warning when binding beyond loopback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import requests
+from flask.testing import FlaskClient
+
+from tests.conftest import BASIC, LiveServer
+
+SECRET = "s3cr3t-Pa55"
+
+
+def test_no_password_or_token_in_the_journal(client: FlaskClient) -> None:
+    app = client.application
+    app.extensions["sterling_mock"].settings.users["ops"] = SECRET
+    login = client.post("/smcfs/restapi/invoke/login", json={"LoginID": "ops", "Password": SECRET})
+    token = login.json["UserToken"]
+    client.post(f"/smcfs/restapi/invoke/getOrderList?_loginid=ops&_token={token}", json={})
+    client.post(
+        f"/smcfs/interop/InteropHttpServlet?InteropApiName=getOrderList&YFSEnvironment.userId=ops"
+        f"&YFSEnvironment.password={SECRET}&InteropApiData=%3COrder/%3E"
+    )
+    client.post("/smcfs/restapi/invoke/login", json={"LoginID": "ops", "Password": "wrong-" + SECRET})
+    client.post("/smcfs/restapi/invoke/createOrder", json={"EnterpriseCode": "E"}, headers=BASIC)
+    journal = client.get("/_fake/journal?limit=100").get_data(as_text=True)
+    assert len(json.loads(journal)["entries"]) >= 4
+    assert SECRET not in journal
+    assert token not in journal
+
+
+def test_secrets_never_in_the_server_log(tmp_path: Path) -> None:
+    server = LiveServer(tmp_path, "--users", f"ops:{SECRET}", "--log-level", "debug")
+    try:
+        base = server.base_url
+        token = requests.post(
+            base + "/invoke/login", json={"LoginID": "ops", "Password": SECRET}, timeout=10
+        ).json()
+        requests.post(
+            base + f"/invoke/getOrderList?_loginid=ops&_token={token['UserToken']}", json={}, timeout=10
+        )
+        requests.post(base + "/invoke/getOrderList", json={}, auth=("ops", "wrong-" + SECRET), timeout=10)
+        requests.post(
+            server.url + "/smcfs/interop/InteropHttpServlet",
+            timeout=10,
+            params={
+                "InteropApiName": "getOrderList",
+                "YFSEnvironment.userId": "ops",
+                "YFSEnvironment.password": SECRET,
+                "InteropApiData": "<Order/>",
+            },
+        )
+    finally:
+        server.stop()
+    log = server.log_path.read_text(errors="replace")
+    assert SECRET not in log
+    assert token["UserToken"] not in log
+
+
+def test_warns_when_binding_beyond_loopback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, free_port
+
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mock_server",
+            "serve",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            str(free_port()),
+            "--db",
+            str(tmp_path / "w.db"),
+            "--quiet",
+            "--demo-orders",
+            "0",
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        assert process.stderr is not None
+        first = process.stderr.readline().decode()
+        assert "warning" in first and "reachable from the network" in first
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stderr is not None:
+            process.stderr.close()
