@@ -8,6 +8,7 @@ raw-wire tests in ``tests/test_wire_raw.py`` check bytes without going through i
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -31,6 +32,7 @@ class WireError(ValueError):
         self.message = message
 
 
+@functools.lru_cache(maxsize=4096)
 def is_list_child(parent: str, child: str) -> bool:
     """Sterling's single-child rule: is ``child`` under ``parent`` always an array in JSON?"""
     if child in ALWAYS_LIST:
