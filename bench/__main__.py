@@ -148,8 +148,45 @@ def foundation(quick: bool, seconds: float) -> None:
                 ),
                 base_load,
             )
+            list_rows(fake, headers, base_load, seconds)
         finally:
             fake.stop()
+
+
+FULL_LIST_TEMPLATE = (
+    b"<OrderList><Order><PriceInfo/><OverallTotals/><PersonInfoShipTo/><PersonInfoBillTo/><OrderLines><OrderLine>"
+    b"<Item/><LinePriceInfo/><LineOverallTotals/><OrderStatuses><OrderStatus/></OrderStatuses></OrderLine>"
+    b"</OrderLines></Order></OrderList>"
+)
+
+
+def list_rows(fake: Server, headers: dict[str, str], base_load: Load, seconds: float) -> None:
+    """getOrderList of 20 orders: default output, and full orders with lines through a stored template."""
+    from .harness import drive
+
+    requests.put(fake.url + "/_fake/templates/benchFullList", data=FULL_LIST_TEMPLATE, timeout=10)
+    body = json_body({"MaximumRecords": "20"})
+    path = "/smcfs/restapi/invoke/getOrderList"
+    for label, query in (
+        ("default (headers and totals)", ""),
+        ("full orders with lines", "?_templateId=benchFullList"),
+    ):
+        for fmt, accept in (("JSON", "application/json"), ("XML", "application/xml")):
+            sample = requests.post(
+                fake.url + path + query, data=body, headers={**headers, "Accept": accept}, timeout=10
+            )
+            line(
+                f"getOrderList 20 orders, {label}, {fmt} ({len(sample.content) / 1024:.0f} KB)",
+                drive(
+                    fake,
+                    "POST",
+                    path + query,
+                    body=body,
+                    headers={**headers, "Accept": accept},
+                    seconds=seconds,
+                ),
+                base_load,
+            )
 
 
 def main() -> int:
@@ -175,5 +212,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    del Server
     sys.exit(main())
