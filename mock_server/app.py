@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
 from . import control, interop, resources, rest
 from .dispatch import Fake
-from .errors import BodyTooLarge, InternalError, MethodNotAllowed, NotFound, SterlingError
+from .errors import BodyTooLarge, InternalError, MethodNotAllowed, NotFound, RequestTimeout, SterlingError
 from .faults import ConnectionFaults, FaultAbort, FaultHttp
 from .http import NAMESPACE_HEADER, response_format, rest_error
 from .settings import Settings
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(interop.bp)
     app.register_blueprint(resources.bp)
     app.wsgi_app = ConnectionFaults(CollapseSlashes(app.wsgi_app))  # type: ignore[method-assign]
+    app.before_request(_read_body_in_time)
     _register_errors(app)
     return app
 
@@ -58,6 +59,15 @@ def _is_control() -> bool:
 
 def _error_format() -> str:
     return str(g.get("response_format") or response_format(request))
+
+
+def _read_body_in_time() -> None:
+    """Read the whole body up front: a client that stops sending gets MOCK0010 (408), not a stuck worker."""
+    if request.content_length and request.method in ("POST", "PUT", "PATCH"):
+        try:
+            request.get_data(cache=True)
+        except (TimeoutError, OSError, ClientDisconnected) as exc:
+            raise RequestTimeout(f"{type(exc).__name__} while reading the request body.") from None
 
 
 def _register_errors(app: Flask) -> None:

@@ -132,6 +132,12 @@ class NotFound(SterlingError):
     http_status = 404
 
 
+class RequestTimeout(SterlingError):
+    code = "MOCK0010"
+    description = "The request body did not arrive in time."
+    http_status = 408
+
+
 class MandatoryMissing(SterlingError):
     code = "MOCK0100"
     description = "A mandatory attribute is missing."

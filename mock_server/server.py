@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.workers.sync import SyncWorker
 
 from .app import create_app
 from .settings import Settings
@@ -55,7 +56,7 @@ def serve(settings: Settings, *, quiet: bool = False) -> None:
         if ":" in settings.host
         else f"{settings.host}:{settings.port}",
         "workers": max(1, settings.workers),
-        "worker_class": "sync",
+        "worker_class": "mock_server.server.BoundedSyncWorker",
         "loglevel": settings.log_level,
         # request lines only when asked for (the pytest plugin shows them beside a failing test)
         "accesslog": "-" if settings.log_level.lower() in ("info", "debug") else None,
@@ -73,6 +74,16 @@ def serve(settings: Settings, *, quiet: bool = False) -> None:
     }
     _Gunicorn(app, options).run()
     sys.exit(0)
+
+
+class BoundedSyncWorker(SyncWorker):  # type: ignore[misc]
+    """gunicorn's sync worker with a timeout on each client socket, so a client that stops sending mid-request
+    costs a worker at most ``request_timeout`` seconds (then HTTP 408, or the connection closed while headers
+    were still arriving)."""
+
+    def handle(self, listener: Any, client: Any, addr: Any) -> None:
+        client.settimeout(self.app.application.extensions["sterling_mock"].settings.request_timeout)
+        super().handle(listener, client, addr)
 
 
 def _post_fork(server: Any, worker: Any) -> None:

@@ -48,6 +48,8 @@ class Settings:
     #: changeOrderStatus moves any open quantity, as ``IgnoreTransactionDependencies="Y"`` does per call.
     allow_any_transition: bool = False
     control_token: str = ""
+    #: The demo console (``/_fake/console/``) shows everything but refuses every action and control.
+    console_read_only: bool = False
     throttle_enabled: bool = False
     throttle_rate: float = 10.0
     throttle_burst: int = 20
@@ -68,6 +70,9 @@ class Settings:
     #: userId, password not checked, as on DevMode instances) or ``open`` [INF].
     interop_auth: str = "password"
     log_level: str = "warning"
+    #: Seconds a client may take between bytes of its request (headers and body): a slow-loris upload gets
+    #: HTTP 408 (MOCK0010) instead of holding a worker until gunicorn's worker timeout.
+    request_timeout: float = 10.0
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

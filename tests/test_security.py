@@ -94,3 +94,27 @@ def test_warns_when_binding_beyond_loopback(tmp_path: Path) -> None:
         process.wait(10)
         if process.stderr is not None:
             process.stderr.close()
+
+
+def test_slow_upload_gets_408_not_a_stuck_worker(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    server = LiveServer(tmp_path, env={"STERLING_MOCK_REQUEST_TIMEOUT": "1"})
+    try:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /smcfs/restapi/invoke/createOrder HTTP/1.1\r\nHost: x\r\n"
+                b'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"Enter'
+            )
+            started = time.perf_counter()
+            answer = b""
+            while chunk := sock.recv(4096):
+                answer += chunk
+            waited = time.perf_counter() - started
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:200]
+        assert b"MOCK0010" in answer
+        assert waited < 8
+        assert requests.get(server.url + "/_fake/health", timeout=5).status_code == 200
+    finally:
+        server.stop()
