@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
-from . import control, interop, resources, rest
+from . import console, control, interop, resources, rest
 from .dispatch import Fake
 from .errors import BodyTooLarge, InternalError, MethodNotAllowed, NotFound, RequestTimeout, SterlingError
 from .faults import ConnectionFaults, FaultAbort, FaultHttp
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(control.bp)
     app.register_blueprint(interop.bp)
     app.register_blueprint(resources.bp)
+    app.register_blueprint(console.bp)
     app.wsgi_app = ConnectionFaults(CollapseSlashes(app.wsgi_app))  # type: ignore[method-assign]
     app.before_request(_read_body_in_time)
     _register_errors(app)
