@@ -3,7 +3,7 @@
 
 Each poll lists orders changed since the checkpoint minus an overlap window, ordered by (Modifyts,
 OrderHeaderKey) and paged by that pair as a cursor, so many orders sharing one timestamp are neither lost nor
-repeated; a change already written (same OrderHeaderKey and Modifyts) is skipped. Every order is written with
+repeated; a change already written (same OrderHeaderKey and Modifyts) is skipped. Every page of orders is written with
 its checkpoint in one step of the sink, so a sync killed at any point resumes with nothing lost or duplicated.
 Deleted orders are not seen (no change record is left to poll).
 """
@@ -154,13 +154,15 @@ class Syncer:
         after: tuple[str, str] | None = None
         while True:
             page = self._page(since, after)
+            batch = []
             for order in page:
                 key, modifyts = str(order["OrderHeaderKey"]), utc(str(order["Modifyts"]))
                 if (key, modifyts) in self.point.seen:
                     self.stats.skipped += 1
                     continue
-                self._write(order, key, modifyts)
-                written += 1
+                batch.append(self._prepare(order, key, modifyts))
+            self._commit(batch)
+            written += len(batch)
             if len(page) < self.page_size:
                 break
             after = (str(page[-1]["Modifyts"]), str(page[-1]["OrderHeaderKey"]))
@@ -169,23 +171,31 @@ class Syncer:
             self.point.seen = {(k, m) for k, m in self.point.seen if m >= minus(since, self.overlap)}
         return written
 
-    def _write(self, order: Doc, key: str, modifyts: str) -> None:
+    def _prepare(self, order: Doc, key: str, modifyts: str) -> tuple[Doc, list[Doc], str]:
         if self.details:
             order = self.client.get_order(key)
         shipments: list[Doc] = []
         if str(order.get("MaxOrderStatus", "0")) >= SHIPMENT_FROM and order.get("MaxOrderStatus") != "9000":
             shipments = self.client.get_shipments(key)
-        self.sink.write(order, shipments, modifyts)
-        self.point.seen.add((key, modifyts))
-        if (modifyts, key) > (self.point.modifyts, self.point.key):
-            self.point.modifyts, self.point.key = modifyts, key
-        self.stats.written += 1
+        return order, shipments, modifyts
+
+    def _commit(self, batch: list[tuple[Doc, list[Doc], str]]) -> None:
+        """A page's orders and the checkpoint after them, in one step of the sink."""
+        if not batch:
+            return
+        self.sink.write_many(batch)
+        for order, _, modifyts in batch:
+            key = str(order["OrderHeaderKey"])
+            self.point.seen.add((key, modifyts))
+            if (modifyts, key) > (self.point.modifyts, self.point.key):
+                self.point.modifyts, self.point.key = modifyts, key
+        self.stats.written += len(batch)
         if self.progress is not None:
             self.progress(self.stats)
 
 
 def _progress_bar(stats: Stats) -> None:
-    if stats.written % 50 == 0:
+    if stats.written:
         sys.stderr.write(f"\r  synced {stats.written} orders ({stats.pages} pages)")
         sys.stderr.flush()
 
