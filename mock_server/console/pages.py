@@ -128,7 +128,6 @@ def _line_view(line: Doc, descriptions: dict[str, str]) -> dict[str, Any]:
             "qty": qty,
             "label": f"{qty:g}",
             "share": round(100 * qty / whole, 2),
-            "tone": statuses.base_of(code)[:1],
         }
         for code, qty in sorted(per_status.items(), key=lambda kv: statuses.sort_key(kv[0]))
     ]
@@ -237,6 +236,22 @@ def _money(value: str) -> str:
         return f"{float(value):,.2f}"
     except (TypeError, ValueError):
         return value or ""
+
+
+#: Colour families of status codes (by base code), for badges, bars and chart rows.
+TONES = {
+    **dict.fromkeys(("1000", "1100"), "created"),
+    **dict.fromkeys(("1300", "1310", "1400"), "backorder"),
+    **dict.fromkeys(("1200", "1500", "1600", "2100"), "scheduled"),
+    **dict.fromkeys(("3200", "3300", "3350"), "released"),
+    **dict.fromkeys(("3700", "3900", "3950"), "shipped"),
+    "9000": "cancelled",
+}
+
+
+@bp.app_template_filter("tone")
+def _tone(code: str) -> str:
+    return "tone-" + TONES.get(statuses.base_of(code or ""), "other")
 
 
 @bp.app_template_filter("num")
