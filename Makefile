@@ -7,7 +7,7 @@ PORT ?= 9080
 HOST ?= 127.0.0.1
 ARGS ?=
 
-.PHONY: run test lint format bench fuzz contract coverage clean install
+.PHONY: run test chromium screenshots lint format bench fuzz contract coverage clean install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,23 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/sterling-mock serve --host $(HOST) --port $(PORT) $(ARGS)
 
-test: $(STAMP)
+# The console's browser tests need a Chromium: as root with apt, `make test` installs Debian's package once
+# (bounded); otherwise, or if that fails, those tests skip with a message saying how to install one.
+chromium:
+	@if [ -n "$$STERLING_MOCK_CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium for the console's browser tests (apt-get, at most 10 minutes)"; \
+	  timeout 600 sh -c 'export DEBIAN_FRONTEND=noninteractive; apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium >/dev/null 2>&1; }' \
+	  || echo "could not install chromium: the console's browser tests will be skipped"; \
+	else echo "no chromium: the console's browser tests will be skipped (apt-get install -y chromium)"; fi
+
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+# The console's screenshots for the README, taken by its browser tests
+screenshots: $(STAMP) chromium
+	STERLING_MOCK_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
