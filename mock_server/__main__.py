@@ -21,6 +21,12 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strict-master-data", action="store_true", default=None)
     parser.add_argument("--durability", choices=["FULL", "NORMAL", "OFF"], type=str.upper)
     parser.add_argument("--control-token", help="require X-Sterling-Mock-Token on /_fake/ routes")
+    parser.add_argument(
+        "--console-read-only",
+        action="store_true",
+        default=None,
+        help="the demo console shows everything but refuses actions and controls",
+    )
     parser.add_argument("--template-dir", help="folder of stored output templates (<id>.xml or <id>.json)")
     parser.add_argument("--master-data-file", help="JSON master data (enterprises, nodes, items, inventory)")
     parser.add_argument("--pipeline-file", help="JSON status pipelines (descriptions, sub-statuses, moves)")
@@ -52,6 +58,7 @@ def _settings(args: argparse.Namespace, **extra: Any) -> Settings:
         "strict_master_data": args.strict_master_data,
         "durability": args.durability,
         "control_token": args.control_token,
+        "console_read_only": args.console_read_only,
         "template_dir": args.template_dir,
         "master_data_file": args.master_data_file,
         "pipeline_file": args.pipeline_file,
@@ -104,6 +111,9 @@ def banner(settings: Settings, orders: int, example: tuple[str, str] | None = No
             f"  demo login   {user} / {password}   (Basic auth, or POST /invoke/login for a token)",
             f"  store        {settings.db}  ({orders} orders)",
             f"  control      http://{settings.host}:{settings.port}/_fake/health",
+            f"  console      http://{settings.host}:{settings.port}/_fake/console/"
+            + ("?token=<control token>" if settings.control_token else "")
+            + ("   (read-only)" if settings.console_read_only else ""),
             "  try:",
             f"    curl -u {user}:{password} -H 'Content-Type: application/json' \\",
             f'      -d \'{{"EnterpriseCode": "{example[0]}", "OrderNo": "{example[1]}"}}\' '

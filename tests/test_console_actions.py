@@ -214,3 +214,12 @@ def test_token_by_header_link_cookie_or_login_form(token_app: Flask) -> None:
     right = other.post(f"{CONSOLE}/login", data={"token": "s3cret", "next": "//evil.example/"})
     assert right.status_code == 303 and right.headers["Location"] == f"{CONSOLE}/"
     assert other.get(f"{CONSOLE}/journal").status_code == 200
+
+
+def test_banner_links_the_console_and_the_flag_sets_read_only() -> None:
+    from mock_server.__main__ import _settings, banner, build_parser
+
+    assert "http://127.0.0.1:9080/_fake/console/" in banner(Settings(), 0)
+    args = build_parser().parse_args(["serve", "--console-read-only", "--db", ":memory:"])
+    assert _settings(args).console_read_only is True
+    assert "(read-only)" in banner(_settings(args), 0)
