@@ -152,12 +152,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     result = run(args.writes, args.kills, args.seed)
+    problems: list[str] = list(result["invariant_problems"])  # type: ignore[call-overload]
     print(
         f"crash: {result['acknowledged']} acknowledged writes, {result['kills']} SIGKILLs, "
-        f"{result['lost']} lost, {result['torn']} torn, {len(result['invariant_problems'])} invariant problems "
+        f"{result['lost']} lost, {result['torn']} torn, {len(problems)} invariant problems "
         f"({result['seconds']} s)"
     )
-    for problem in list(result["invariant_problems"])[:20]:  # type: ignore[call-overload]
+    for problem in problems[:20]:
         print("   ", problem)
     return 0 if not (result["lost"] or result["torn"] or result["invariant_problems"]) else 1
 

@@ -34,6 +34,12 @@ ODD = [
     "Y",
     "N",
     "null",
+    "Infinity",
+    "1e999999",  # int() of it once cost 40 s of CPU
+    "1e-999999999",  # as text, a gigabyte of digits
+    "1e30",
+    "9999-12-31T23:59:59-14:00",  # past year 9999 in UTC
+    "0001-01-01T00:00:00+14:00",
 ]
 QRY = ["EQ", "eq", "FLIKE", "LIKE", "GT", "BETWEEN", "DATERANGE", "NOPE", "ELIKE", ""]
 APIS_EXTRA = ["noSuchApi", "createorder", "../../etc/passwd", "getOrderList%00"]

@@ -10,6 +10,13 @@ from .errors import InvalidDate
 from .store import Tx
 
 UTC = timezone.utc
+# Keys start with a four-digit year, and a running clock set near year 9999 would overflow (an HTTP 500 on
+# every later call) within seconds: the virtual clock stays well inside what datetime can hold.
+EARLIEST, LATEST = datetime(1000, 1, 1, tzinfo=UTC), datetime(9000, 1, 1, tzinfo=UTC)
+
+
+class ClockRangeError(ValueError):
+    """The virtual clock would leave the years 1000 to 9000."""
 
 
 def real_now() -> float:
@@ -38,6 +45,8 @@ def freeze(tx: Tx, ns: str, frozen: bool) -> None:
 
 
 def set_time(tx: Tx, ns: str, when: datetime) -> None:
+    if not EARLIEST <= when <= LATEST:
+        raise ClockRangeError("the clock must stay between the years 1000 and 9000")
     frozen, _, _ = tx.clock_state(ns)
     if frozen:
         tx.set_clock_state(ns, True, when.timestamp(), 0.0)
@@ -46,7 +55,11 @@ def set_time(tx: Tx, ns: str, when: datetime) -> None:
 
 
 def advance(tx: Tx, ns: str, seconds: float) -> None:
-    set_time(tx, ns, now(tx, ns) + timedelta(seconds=seconds))
+    try:
+        target = now(tx, ns) + timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        raise ClockRangeError("the clock must stay between the years 1000 and 9000") from None
+    set_time(tx, ns, target)
 
 
 # ------------------------------------------------------------------------------------------- formats
@@ -63,7 +76,8 @@ def column_value(value: datetime) -> str:
     """The sortable UTC form kept in indexed columns (``2025-01-27T10:17:09.123``)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:23]
+    # isoformat, not strftime: "%Y" writes year 1 as "1", which sorts after "2025" in a text column.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds")
 
 
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
@@ -87,6 +101,9 @@ def parse_datetime(raw: str, *, attribute: str = "date") -> datetime:
             text = text[:-1] + "+00:00"
         text = _OFFSET_NO_COLON.sub(r"\1\2:\3", text) if re.search(r"[T ]\d", text) else text
         value = datetime.fromisoformat(text)
+        # A valid local time can fall outside what datetime holds once moved to UTC (9999-12-31T23:59-05:00).
+        if value.tzinfo is not None:
+            value.astimezone(UTC)
     except (ValueError, TypeError, OverflowError):
         raise InvalidDate(
             f"{attribute}={raw!r} is not a date Sterling accepts (ISO 8601, yyyyMMdd).",

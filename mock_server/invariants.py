@@ -1,5 +1,7 @@
-"""Store consistency checks: what must hold after any sequence of calls, however hostile (used by the fuzz
-tests, the crash and concurrency scripts, and ``check(store)`` from Python)."""
+"""Store consistency checks: what must hold after any sequence of calls, however hostile — keys and numbers
+unique, Min/Max and totals consistent with the lines' status rows, releases and shipments tied to orders that
+exist, and every journal and cache within its limit (used by the fuzz tests, the crash, concurrency and soak
+scripts, and ``check(store)`` from Python)."""
 
 from __future__ import annotations
 
@@ -53,10 +55,64 @@ def _order_problems(ns: str, key: str, order: dict[str, Any]) -> list[str]:
     return problems
 
 
-def check(store: Store) -> list[str]:
-    """Every broken invariant, as readable lines (empty when the store is consistent)."""
+_LINKS = (
+    ("order_releases", "release_key", "OrderRelease"),
+    ("shipment_orders", "shipment_key", "shipment link"),
+    ("order_lines", "olk", "OrderLine"),
+)
+
+
+def _links(conn: Any) -> list[str]:
+    """Rows that belong to an order must point at one that exists (deleteOrder takes them along)."""
+    problems = []
+    for table, key, what in _LINKS:
+        orphans = conn.execute(
+            f"SELECT t.ns, t.{key}, t.ohk FROM {table} t LEFT JOIN orders o ON o.ns=t.ns AND o.ohk=t.ohk "
+            "WHERE o.ohk IS NULL LIMIT 20"
+        ).fetchall()
+        problems += [f"{ns}: {what} {k} belongs to a missing order {ohk}" for ns, k, ohk in orphans]
+    loose = conn.execute(
+        "SELECT l.ns, l.shipment_key FROM shipment_orders l LEFT JOIN shipments s "
+        "ON s.ns=l.ns AND s.shipment_key=l.shipment_key WHERE s.shipment_key IS NULL LIMIT 20"
+    ).fetchall()
+    problems += [f"{ns}: shipment link to a missing shipment {k}" for ns, k in loose]
+    numbers = conn.execute(
+        "SELECT ns, ohk, release_no FROM order_releases GROUP BY ns, ohk, release_no HAVING count(*) > 1"
+    ).fetchall()
+    problems += [f"{ns}/{ohk}: ReleaseNo {n} used twice" for ns, ohk, n in numbers]
+    return problems
+
+
+def _bounds(conn: Any, journal_limit: int | None, page_sets: int | None) -> list[str]:
+    """Every journal and cache within its limit, and no cached rows outliving their set."""
+    problems = []
+    if journal_limit is not None:
+        over = conn.execute(
+            "SELECT ns, count(*) FROM journal GROUP BY ns HAVING count(*) > ?", (journal_limit,)
+        ).fetchall()
+        problems += [f"{ns}: journal holds {n} entries, over its limit {journal_limit}" for ns, n in over]
+    if page_sets is not None:
+        over = conn.execute(
+            "SELECT ns, count(*) FROM page_sets GROUP BY ns HAVING count(*) > ?", (page_sets,)
+        ).fetchall()
+        problems += [f"{ns}: {n} getPage result sets kept, over the limit {page_sets}" for ns, n in over]
+    orphans = conn.execute(
+        "SELECT count(*) FROM page_rows r LEFT JOIN page_sets s ON s.ns=r.ns AND s.token=r.token "
+        "WHERE s.token IS NULL"
+    ).fetchone()[0]
+    if orphans:
+        problems.append(f"{orphans} getPage rows outlive their result set")
+    negative = conn.execute("SELECT ns, ohk, item_id FROM md_demand WHERE qty < 0 LIMIT 20").fetchall()
+    problems += [f"{ns}/{ohk}: negative demand for item {item}" for ns, ohk, item in negative]
+    return problems
+
+
+def check(store: Store, *, journal_limit: int | None = None, page_sets: int | None = None) -> list[str]:
+    """Every broken invariant, as readable lines (empty when the store is consistent).  ``journal_limit``
+    and ``page_sets`` (per namespace) are checked when given: a checker needs the settings to know them."""
     problems: list[str] = []
     with store.read() as tx:
+        problems += _links(tx.conn) + _bounds(tx.conn, journal_limit, page_sets)
         rows = tx.conn.execute(
             "SELECT ns, ohk, enterprise_code, document_type, order_no, doc FROM orders"
         ).fetchall()

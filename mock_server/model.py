@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from client.wire import Doc, as_list, child
@@ -13,6 +13,12 @@ from .context import Ctx
 from .errors import InvalidOrder, InvalidValue, MandatoryMissing, RecordAlreadyExists
 
 TWO = Decimal("0.01")
+# Sterling keeps quantities and amounts in fixed-precision decimal columns, so a value of 10^15 or more,
+# or a non-zero one below 10^-12, cannot be stored there [INF]; in the fake such values would cost seconds
+# of CPU to turn into text (1e999999) or gigabytes of digits (1e-999999999), so they are refused up front.
+NUMBER_LIMIT = Decimal("1e15")
+NUMBER_FINEST = -12
+_WIDE = Context(prec=60)  # sums of bounded values never overflow the rounding to cents
 ADDRESS_ELEMENTS = ("PersonInfoShipTo", "PersonInfoBillTo", "PersonInfoContact")
 
 
@@ -23,7 +29,7 @@ def present(doc: Doc, name: str) -> str | None:
 
 
 def money(value: Decimal) -> str:
-    return str(value.quantize(TWO))
+    return str(value.quantize(TWO, context=_WIDE))
 
 
 def decimal_of(doc: Doc, name: str, default: str = "0", *, minimum: Decimal | None = None) -> Decimal:
@@ -36,6 +42,11 @@ def decimal_of(doc: Doc, name: str, default: str = "0", *, minimum: Decimal | No
         raise InvalidValue(
             f"{name}={raw!r} is not a number.", attributes={"Name": name, "Value": raw}
         ) from None
+    if abs(value) >= NUMBER_LIMIT or (value and value.adjusted() < NUMBER_FINEST):
+        raise InvalidValue(
+            f"{name}={raw!r} is out of range (below 10^15; zero or at least 10^-12 in size).",
+            attributes={"Name": name, "Value": raw},
+        )
     if minimum is not None and value < minimum:
         raise InvalidValue(
             f"{name}={raw!r} must not be below {minimum}.", attributes={"Name": name, "Value": raw}

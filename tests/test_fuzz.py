@@ -10,7 +10,7 @@ from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hardening.run import _shaped, fuzz
+from hardening.run import _shaped, fuzz, fuzz_doors
 from mock_server.apis import APIS
 from mock_server.app import create_app
 from mock_server.invariants import check
@@ -73,3 +73,15 @@ def test_arbitrary_xml_text(text: str) -> None:
             f"/smcfs/restapi/invoke/{api}", data=body, headers={**BASIC, "Content-Type": "application/xml"}
         )
         assert _shaped(response.status_code, response.get_data(), "rest") is None
+
+
+@SLOW
+@given(seed=st.integers(min_value=0, max_value=2**31))
+def test_other_doors_resources_flows_session_control_and_console(seed: int) -> None:
+    """Resources with operator query strings, executeFlow, jwt/login, the control plane and the console."""
+    app = seeded_app()
+    fake = app.extensions["sterling_mock"]
+    tally = fuzz_doors(app.test_client(), 60, seed, fake.store)
+    assert tally.failures == [], tally.failures[:5]
+    assert tally.count == 60
+    assert check(fake.store, journal_limit=fake.settings.journal_limit, page_sets=20) == []

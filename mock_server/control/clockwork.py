@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response
@@ -54,6 +55,7 @@ def post_clock() -> Response:
     seconds = parse_duration(data["advance"]) if "advance" in data else None
     if seconds is not None and seconds < 0:
         raise invalid("advance", "the clock only moves forward with advance (use set to go back)")
+    _check_range(ns, when, seconds)
     with fake().store.write() as tx:
         if "freeze" in data:
             clock.freeze(tx, ns, data["freeze"])
@@ -65,6 +67,18 @@ def post_clock() -> Response:
     with fake().store.read() as tx:
         info = clock.clock_info(tx, ns)
     return json_response({**info, "namespace": ns, **({"moved": moved} if moved else {})})
+
+
+def _check_range(ns: str, when: datetime | None, seconds: float | None) -> None:
+    """Validate first (clock.py refuses too): the error names the field at fault."""
+    with fake().store.read() as tx:
+        start = when or clock.now(tx, ns)
+    try:
+        target: datetime | None = start + timedelta(seconds=seconds or 0)
+    except (OverflowError, ValueError):
+        target = None
+    if target is None or not clock.EARLIEST <= target <= clock.LATEST:
+        raise invalid("advance" if seconds else "set", "the clock must stay between the years 1000 and 9000")
 
 
 @bp.get("/agents")
