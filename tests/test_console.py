@@ -23,7 +23,7 @@ ENTRIES = ".//*[@id='journal-rows']/tr[contains(@class, 'entry')]"
 def html(response: Any) -> Any:
     assert response.status_code == 200, response.data[:2000]
     assert response.content_type == "text/html; charset=utf-8"
-    return lxml.html.fromstring(response.data)
+    return lxml.html.fromstring(response.data.decode("utf-8"))
 
 
 def order_keys(tree: Any) -> list[str]:
@@ -255,3 +255,28 @@ def test_journal_lists_calls_filters_and_streams_newer_rows(client: FlaskClient,
         client.get(f"{CONSOLE}/journal/rows?after={last}").data.decode(), create_parent="tbody"
     )
     assert [tr.xpath(".//summary")[0].text for tr in newer.xpath("./tr")] == ["createOrder"]
+
+
+def test_large_namespaces_show_estimates_from_a_sample(
+    client: FlaskClient, seeded: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mock_server.console import pipeline
+
+    monkeypatch.setattr(pipeline, "EXACT_ORDERS", 50)
+    monkeypatch.setattr(pipeline, "EXACT_QTY", 50)
+    monkeypatch.setattr(pipeline, "COUNT_CAP", 60)
+    tree = html(client.get(f"{CONSOLE}/pipeline/live"))
+    cells = tree.xpath(".//*[@id='chart-orders']//td[contains(@class, 'count')]")
+    assert cells and all(c.text.startswith("≈") for c in cells)
+    estimated = sum(int(c.text[1:].replace(",", "")) for c in cells)
+    assert abs(estimated - len(seeded)) <= 2  # scaled to the exact total, give or take rounding
+    shipped = sum(1 for r in seeded if r["max_status"] == "00003700")
+    sampled = int(
+        tree.xpath(".//*[@id='chart-orders']//tr[@data-code='3700']/td[contains(@class, 'count')]")[0].text[
+            1:
+        ]
+    )
+    assert abs(sampled - shipped) <= len(seeded) * 0.25
+    assert "estimated from" in tree.text_content()
+    assert tree.get_element_by_id("kpi-per-minute").text == "60+"
+    assert "more than 60 orders" in html(client.get(f"{CONSOLE}/")).xpath("string(.//h1)")

@@ -26,7 +26,7 @@ from .. import statuses
 from ..store import Tx
 
 PAGE_SIZES = (25, 50, 100)
-SEARCH_BUDGET = 20_000
+SEARCH_BUDGET = 5_000
 SEARCH_LIMIT = 100
 SORTS = {"date": ("order_date", "ohk"), "modified": ("modifyts", "ohk"), "orderno": ("order_no",)}
 _SELECT = (

@@ -47,7 +47,7 @@ def order_book() -> Response:
     query = book.BookQuery.from_args(request.args)
     with fake().store.read() as tx:
         result = book.fetch(tx, ns, query)
-        total = tx.count_orders(ns)
+        total = pipeline.capped_count(tx, ns)
         enterprises = book.enterprises(tx, ns)
     pipeline_codes = fake().pipelines.get("0001").descriptions
     return page(
@@ -59,6 +59,7 @@ def order_book() -> Response:
         enterprises=enterprises,
         status_options=pipeline_codes,
         page_sizes=book.PAGE_SIZES,
+        count_cap=pipeline.COUNT_CAP,
         link=link,
     )
 
@@ -166,12 +167,13 @@ def _journal_rows(ns: str, after: int) -> list[dict[str, Any]]:
     filters = _journal_filters()
     errors_only = request.args.get("errors") == "1"
     with fake().store.read() as tx:
-        found = journal.entries(tx, ns, limit=JOURNAL_PAGE, **filters)
+        # failures are looked for among the newest ten pages of calls
+        found = journal.entries(tx, ns, limit=JOURNAL_PAGE * (10 if errors_only else 1), **filters)
     rows = [
         e
         for e in found
         if e["id"] > after and (not errors_only or e["error_code"] or e["http_status"] >= 400)
-    ]
+    ][-JOURNAL_PAGE:]
     for entry in rows:
         entry["input_text"] = _pretty(entry["input"])
         entry["output_text"] = _pretty(entry["output"])
