@@ -287,7 +287,8 @@ class JsonlSink:
         self._checkpoint.seen = {(k, m) for k, m in self._checkpoint.seen if m >= before}
 
     def counts(self) -> dict[str, int]:
-        return {"changes": sum(1 for _ in open(self.path, "rb"))}
+        with open(self.path, "rb") as handle:
+            return {"changes": sum(1 for _ in handle)}
 
     def close(self) -> None:
         self.handle.close()

@@ -3,21 +3,25 @@
 
 Each poll lists orders changed since the checkpoint minus an overlap window, ordered by (Modifyts,
 OrderHeaderKey) and paged by that pair as a cursor, so many orders sharing one timestamp are neither lost nor
-repeated; a change already written (same OrderHeaderKey and Modifyts) is skipped. Every page of orders is written with
-its checkpoint in one step of the sink, so a sync killed at any point resumes with nothing lost or duplicated.
+repeated; a change already written (same OrderHeaderKey and Modifyts) is skipped. Every page of orders is
+written with its checkpoint in one step of the sink, so a sync killed at any point resumes with nothing lost
+or duplicated.
 Deleted orders are not seen (no change record is left to poll).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from queue import Empty, Full, Queue
+from typing import Any, TypeVar
 
 from .client import SterlingClient, normalise
 from .sink import Checkpoint, JsonlSink, SqliteSink, open_sink
@@ -69,6 +73,7 @@ LIST_TEMPLATE: Doc = {
     }
 }
 SHIPMENT_FROM = "3350"
+T = TypeVar("T")
 
 
 def utc(text: str) -> str:
@@ -125,6 +130,11 @@ class Syncer:
         if since:
             doc.update(Modifyts=since, ModifytsQryType="GE")
         if after is not None:
+            # the plain GE bound lets the server seek its Modifyts index (the fake and Sterling's SQL evaluate
+            # a ComplexQuery row by row: alone it would re-scan every earlier order, quadratic over a sync);
+            # the ComplexQuery then only drops the ties already read.  getPage NEXTPAGE would seek too, but
+            # from the last record's *current* position: modified between pages, it would skip orders.
+            doc.update(Modifyts=after[0], ModifytsQryType="GE")
             doc["ComplexQuery"] = {
                 "Operator": "AND",
                 "Or": {
@@ -147,29 +157,39 @@ class Syncer:
         return [normalise(o) for o in as_list(listed.get("Order"))]
 
     def poll(self) -> int:
-        """One pass over everything changed since the checkpoint; returns how many orders were written."""
+        """One pass over everything changed since the checkpoint; returns how many orders were written.
+
+        Pages are fetched (and their shipments) one page ahead on a thread while this one writes the page
+        before: the server's time and the sink's overlap.  Only that thread talks to the server during a
+        poll, and only this one writes, so the sink's checkpoint still follows exactly what was written."""
         self.stats.polls += 1
         since = minus(self.point.modifyts, self.overlap) if self.point.modifyts else self.since
         written = 0
+        for batch in prefetch(self._batches(since)):
+            self._commit(batch)
+            written += len(batch)
+        if since:
+            self.sink.prune_seen(minus(since, self.overlap))
+            self.point.seen = {(k, m) for k, m in self.point.seen if m >= minus(since, self.overlap)}
+        return written
+
+    def _batches(self, since: str) -> Iterator[list[tuple[Doc, list[Doc], str]]]:
+        """The not-yet-written changes of each page, ready for the sink."""
         after: tuple[str, str] | None = None
         while True:
             page = self._page(since, after)
-            batch = []
+            batch: list[tuple[Doc, list[Doc], str]] = []
             for order in page:
                 key, modifyts = str(order["OrderHeaderKey"]), utc(str(order["Modifyts"]))
                 if (key, modifyts) in self.point.seen:
                     self.stats.skipped += 1
                     continue
                 batch.append(self._prepare(order, key, modifyts))
-            self._commit(batch)
-            written += len(batch)
+            if batch:
+                yield batch
             if len(page) < self.page_size:
-                break
+                return
             after = (str(page[-1]["Modifyts"]), str(page[-1]["OrderHeaderKey"]))
-        if since:
-            self.sink.prune_seen(minus(since, self.overlap))
-            self.point.seen = {(k, m) for k, m in self.point.seen if m >= minus(since, self.overlap)}
-        return written
 
     def _prepare(self, order: Doc, key: str, modifyts: str) -> tuple[Doc, list[Doc], str]:
         if self.details:
@@ -192,6 +212,45 @@ class Syncer:
         self.stats.written += len(batch)
         if self.progress is not None:
             self.progress(self.stats)
+
+
+def prefetch(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """``items`` produced on a thread up to ``depth`` ahead of the consumer; its errors re-raised here.
+    Leaving the loop early stops the producer at its next item."""
+    queue: Queue[tuple[str, Any]] = Queue(depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for item in items:
+                while not stop.is_set():
+                    try:
+                        queue.put(("item", item), timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            queue.put(("error", exc))
+
+    worker = threading.Thread(target=produce, name="sync-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, value = queue.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stop.set()
+        while worker.is_alive():
+            with contextlib.suppress(Empty):
+                queue.get(timeout=0.1)  # unblock a producer waiting to put
+        worker.join()
 
 
 def _progress_bar(stats: Stats) -> None:
@@ -249,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         page_size=args.page_size,
         since=utc(args.since) if args.since else "",
         filters=filters,
+        details=args.details,
         progress=progress,
     )
     try:

@@ -18,7 +18,7 @@ import pytest
 from client import RetryPolicy, SterlingClient
 from client.sink import JsonlSink, SqliteSink, open_sink
 from client.statusmap import StatusMap
-from client.sync import Syncer
+from client.sync import Syncer, main, prefetch
 from mock_server.control.helper import FakeControl
 from tests.conftest import ROOT, LiveServer
 
@@ -146,6 +146,19 @@ def test_status_map_defaults() -> None:
     assert mapping.order_state("1100", "1100") == "open"
 
 
+def written_so_far(path: Path) -> int:
+    """Orders a running sync has committed to its sink (a torn JSON line does not count)."""
+    if not path.exists():
+        return 0
+    if path.suffix == ".jsonl":
+        return path.read_bytes().count(b"\n")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5) as conn:
+            return int(conn.execute("SELECT count(*) FROM orders").fetchone()[0])
+    except sqlite3.OperationalError:  # the schema is not there yet
+        return 0
+
+
 @pytest.mark.parametrize("sink_kind", ["sqlite", "jsonl"])
 def test_kill_and_resume_loses_and_duplicates_nothing(
     live_server: LiveServer, ctl: FakeControl, tmp_path: Path, sink_kind: str
@@ -166,16 +179,19 @@ def test_kill_and_resume_loses_and_duplicates_nothing(
         "20",
         "--quiet",
     ]
+    # each page takes 150 ms, so the kill lands part of the way through (8 pages), whatever the machine
+    latency = ctl.add_fault("multiApi", {"type": "latency", "ms": 150})
     process = subprocess.Popen(
         cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
-    deadline = 200
-    while deadline and not path.exists():
-        deadline -= 1
-        threading.Event().wait(0.05)
-    threading.Event().wait(0.4)  # let it write part of the way
+    for _ in range(400):
+        if written_so_far(path) >= 20:
+            break
+        threading.Event().wait(0.02)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(10)
+    assert 20 <= written_so_far(path) < 150  # killed mid-run
+    ctl.delete_fault(latency["id"])
     subprocess.run(cmd, cwd=ROOT, check=True, timeout=120)
     client = client_for(live_server, ctl)
     expected = fake_state(client)
@@ -196,3 +212,44 @@ def test_details_mode_stores_full_orders(live_server: LiveServer, ctl: FakeContr
     sink.close()
     entry = json.loads((tmp_path / "d.jsonl").read_text().splitlines()[0])
     assert "ChargeTransactionDetails" in entry["order"]  # the default getOrderDetails document
+
+
+def test_command_once_with_details_and_summary(
+    live_server: LiveServer, ctl: FakeControl, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ctl.seed(orders=4, seed=5)
+    out = tmp_path / "cli.jsonl"
+    argv = ["--url", live_server.url, "--namespace", ctl.namespace, "--sink", f"jsonl:{out}", "--once"]
+    assert main([*argv, "--details", "--format", "xml"]) == 0
+    assert "4 orders written" in capsys.readouterr().out
+    entries = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(entries) == 4 and all("ChargeTransactionDetails" in e["order"] for e in entries)
+    assert main(argv) == 0
+    assert "0 orders written" in capsys.readouterr().out
+
+
+def test_prefetch_keeps_order_raises_errors_and_stops_early() -> None:
+    assert list(prefetch(iter(range(50)))) == list(range(50))
+
+    def failing() -> Iterator[int]:
+        yield 1
+        raise RuntimeError("page 2 failed")
+
+    got: list[int] = []
+    with pytest.raises(RuntimeError, match="page 2 failed"):
+        for item in prefetch(failing()):
+            got.append(item)
+    assert got == [1]
+    produced: list[int] = []
+
+    def endless() -> Iterator[int]:
+        n = 0
+        while True:
+            produced.append(n)
+            yield n
+            n += 1
+
+    for item in prefetch(endless(), depth=2):
+        if item == 3:
+            break
+    assert len(produced) <= 3 + 2 + 2  # the consumer's position, the queue, one in hand
