@@ -1,6 +1,8 @@
-"""Soak: a steady mixed load (creates, changes, lists, getPage result sets, templated multiApi, faults, the
-journal on) for ``--minutes``; RSS of the server processes sampled throughout.  The figure: RSS after warm-up
-stays within 10 % (every cache and the journal are bounded)."""
+"""Soak: a steady mixed load (creates, changes, deletes, lists with a stored template, getPage result sets,
+templated multiApi, injected faults, the journal on) for ``--minutes``; RSS of the server processes sampled
+throughout.  Each client keeps its newest 200 orders and deletes older ones, so the data set reaches a steady
+size and any growth left is a leak or an unbounded cache.  The figures: RSS after warm-up within 10 %, no
+HTTP 5xx but the injected 503s, and the store consistent with its journal and caches in bounds."""
 
 from __future__ import annotations
 
@@ -10,20 +12,30 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import requests
 
 from bench.harness import process_tree, rss_mib
+from mock_server.apis.multi import PAGE_SET_KEEP
+from mock_server.invariants import check
+from mock_server.settings import Settings
+from mock_server.store import Store
 
 from .server import Server
 
 AUTH = ("admin", "password")
 
 
-def _load(base: str, stop: threading.Event, seed: int) -> None:
+KEEP = 200  # orders each client keeps; older ones are deleted
+
+
+def _load(base: str, stop: threading.Event, seed: int, statuses: Counter[int]) -> None:
     rng = random.Random(seed)
     session = requests.Session()
+    session.hooks["response"].append(lambda r, *a, **k: statuses.update([r.status_code]))
     keys: list[str] = []
     while not stop.is_set():
         pick = rng.random()
@@ -37,7 +49,11 @@ def _load(base: str, stop: threading.Event, seed: int) -> None:
                 )
                 if r.status_code == 200:
                     keys.append(r.json()["OrderHeaderKey"])
-                    keys = keys[-200:]
+                while len(keys) > KEEP:
+                    old = keys.pop(0)
+                    session.post(
+                        f"{base}/invoke/deleteOrder", auth=AUTH, timeout=10, json={"OrderHeaderKey": old}
+                    )
             elif pick < 0.5:
                 session.post(
                     f"{base}/invoke/changeOrder",
@@ -77,13 +93,17 @@ def _load(base: str, stop: threading.Event, seed: int) -> None:
                 )
             else:
                 session.post(
-                    f"{base}/invoke/getOrderList", auth=AUTH, timeout=10, json={"MaximumRecords": "50"}
+                    f"{base}/invoke/getOrderList?_templateId=soak",
+                    auth=AUTH,
+                    timeout=10,
+                    json={"MaximumRecords": "50"},
                 )
         except requests.RequestException:
             time.sleep(0.1)
 
 
-def run(minutes: float, clients: int = 4) -> dict[str, float]:
+def run(minutes: float, clients: int = 4) -> dict[str, Any]:
+    statuses: Counter[int] = Counter()
     with tempfile.TemporaryDirectory() as folder:
         server = Server(str(Path(folder) / "soak.db")).start()
         requests.post(
@@ -91,9 +111,16 @@ def run(minutes: float, clients: int = 4) -> dict[str, float]:
             timeout=10,
             json={"api": "getOrderList", "probability": 0.05, "action": {"type": "http", "status": 503}},
         )
+        template = {
+            "OrderList": {"Order": [{"OrderNo": "", "Status": "", "OverallTotals": {"GrandTotal": ""}}]}
+        }
+        requests.put(server.url + "/_fake/templates/soak", json=template, timeout=10)
         stop = threading.Event()
         base = server.url + "/smcfs/restapi"
-        threads = [threading.Thread(target=_load, args=(base, stop, n), daemon=True) for n in range(clients)]
+        threads = [
+            threading.Thread(target=_load, args=(base, stop, n, statuses), daemon=True)
+            for n in range(clients)
+        ]
         for thread in threads:
             thread.start()
         samples: list[tuple[float, float]] = []
@@ -102,11 +129,19 @@ def run(minutes: float, clients: int = 4) -> dict[str, float]:
             time.sleep(min(10.0, minutes * 6))
             samples.append((time.monotonic() - started, rss_mib(process_tree(server.process.pid))))  # type: ignore[union-attr]
         stop.set()
+        for thread in threads:
+            thread.join(15)
         summary = requests.get(server.url + "/_fake/summary", timeout=10).json()
         server.stop()
+        problems = check(Store(server.db), journal_limit=Settings().journal_limit, page_sets=PAGE_SET_KEEP)
     warm = [rss for t, rss in samples if t >= minutes * 60 * 0.2] or [samples[-1][1]]
     return {
         "minutes": minutes,
+        "calls": sum(statuses.values()),
+        "server_errors": {k: v for k, v in statuses.items() if k >= 500 and k != 503},
+        "injected_503": statuses.get(503, 0),
+        "invariant_problems": problems,
+        "journal": summary.get("journal", {}),
         "orders": float(summary.get("orders", 0)),
         "rss_first": warm[0],
         "rss_last": warm[-1],
@@ -121,10 +156,15 @@ def main() -> int:
     args = parser.parse_args()
     r = run(args.minutes)
     print(
-        f"soak: {r['minutes']} min, {r['orders']:.0f} orders; RSS after warm-up {r['rss_first']:.0f} -> "
-        f"{r['rss_last']:.0f} MiB (max {r['rss_max']:.0f}, drift {r['drift_pct']:.1f} %, bound 10 %)"
+        f"soak: {r['minutes']} min, {r['calls']} calls, {r['orders']:.0f} orders at the end; RSS after warm-up "
+        f"{r['rss_first']:.0f} -> {r['rss_last']:.0f} MiB (max {r['rss_max']:.0f}, drift {r['drift_pct']:.1f} %, "
+        f"bound 10 %); HTTP 5xx besides injected 503s: {r['server_errors'] or 0}; injected 503s: "
+        f"{r['injected_503']}; journal {r['journal']}; invariant problems: {len(r['invariant_problems'])}"
     )
-    return 0 if r["drift_pct"] <= 10 else 1
+    for problem in r["invariant_problems"][:20]:
+        print("   ", problem)
+    ok = r["drift_pct"] <= 10 and not r["server_errors"] and not r["invariant_problems"]
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

@@ -5,11 +5,13 @@ scripts, and ``check(store)`` from Python)."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from decimal import Decimal
 from typing import Any
 
 import orjson
+
+from client.wire import as_list
 
 from . import statuses
 from .model import line_rows as rows_of
@@ -83,6 +85,22 @@ def _links(conn: Any) -> list[str]:
     return problems
 
 
+def _shipped(shipments: list[Any], ordered: dict[tuple[str, str], Decimal]) -> list[str]:
+    """No order line is in live shipments for more than was ordered."""
+    shipped: defaultdict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for ns, raw in shipments:
+        shipment = orjson.loads(raw)
+        if str(shipment.get("Status", "")).startswith("9"):
+            continue
+        for line in as_list((shipment.get("ShipmentLines") or {}).get("ShipmentLine")):
+            shipped[(ns, str(line.get("OrderLineKey")))] += Decimal(str(line.get("Quantity", "0")))
+    return [
+        f"{ns}: OrderLine {olk} is in shipments for {qty}, more than the {ordered.get((ns, olk))} ordered"
+        for (ns, olk), qty in shipped.items()
+        if qty > ordered.get((ns, olk), Decimal(0))
+    ]
+
+
 def _bounds(conn: Any, journal_limit: int | None, page_sets: int | None) -> list[str]:
     """Every journal and cache within its limit, and no cached rows outliving their set."""
     problems = []
@@ -117,13 +135,18 @@ def check(store: Store, *, journal_limit: int | None = None, page_sets: int | No
             "SELECT ns, ohk, enterprise_code, document_type, order_no, doc FROM orders"
         ).fetchall()
         line_keys = tx.conn.execute("SELECT ns, olk FROM order_lines").fetchall()
+        shipments = tx.conn.execute("SELECT ns, doc FROM shipments").fetchall()
     keys = Counter((ns, key) for ns, key, *_ in rows)
     numbers = Counter((ns, ent, dtype, no) for ns, _, ent, dtype, no, _ in rows)
     problems += [f"duplicate OrderHeaderKey {k}" for k, n in keys.items() if n > 1]
     problems += [f"duplicate OrderNo {k}" for k, n in numbers.items() if n > 1]
     problems += [f"duplicate OrderLineKey {k}" for k, n in Counter(map(tuple, line_keys)).items() if n > 1]
+    ordered: dict[tuple[str, str], Decimal] = {}
     for ns, key, enterprise, dtype, order_no, raw in rows:
         order = orjson.loads(raw)
+        for line in lines_of(order):
+            quantity = line.get("OriginalOrderedQty", line.get("OrderedQty", "0"))
+            ordered[(ns, str(line.get("OrderLineKey")))] = Decimal(str(quantity))
         if (order.get("EnterpriseCode"), order.get("DocumentType"), order.get("OrderNo")) != (
             enterprise,
             dtype,
@@ -131,4 +154,4 @@ def check(store: Store, *, journal_limit: int | None = None, page_sets: int | No
         ):
             problems.append(f"{ns}/{key}: natural key columns differ from the stored order")
         problems += _order_problems(ns, key, order)
-    return problems
+    return problems + _shipped(shipments, ordered)

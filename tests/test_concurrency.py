@@ -12,6 +12,11 @@ def test_concurrent_clients_across_workers() -> None:
     assert result["invariant_problems"] == []
     assert result["race_orders"] == 3  # each contested OrderNo stored exactly once
     assert result["yfc0001"] == 3 * 7  # ...and refused for every other client with Sterling's YFC0001
+    outcomes: dict[str, int] = result["outcomes"]  # type: ignore[assignment]
+    # the lifecycle race: every step applied once or refused with a Sterling error, never lost (lost_updates
+    # counts shipped units too)
+    assert outcomes.get("life-createShipment:200:ok", 0) > 0
+    assert all(key.split(":")[1] in ("200", "204", "400") for key in outcomes if key.startswith("life-"))
 
 
 def test_sigkill_loses_and_tears_nothing() -> None:

@@ -116,3 +116,17 @@ def test_orphans_and_cache_bounds_are_reported(seeded: Flask) -> None:
     assert any("OrderLine" in p and f"missing order {key}" in p for p in problems)
     assert "1 getPage rows outlive their result set" in problems
     assert "x: journal holds 3 entries, over its limit 2" in problems
+
+
+def test_shipping_more_than_was_ordered_is_reported(seeded: Flask) -> None:
+    store = _store(seeded)
+    with store.write() as tx:
+        key, raw = tx.conn.execute(
+            "SELECT shipment_key, doc FROM shipments WHERE ns='default' LIMIT 1"
+        ).fetchone()
+        shipment = orjson.loads(raw)
+        shipment["ShipmentLines"]["ShipmentLine"][0]["Quantity"] = "999"
+        tx.conn.execute(
+            "UPDATE shipments SET doc=? WHERE ns='default' AND shipment_key=?", (orjson.dumps(shipment), key)
+        )
+    assert any("is in shipments for 999" in p for p in check(store))
