@@ -1,8 +1,9 @@
-"""Crash safety: drive acknowledged writes (createOrder, changeOrder) at a server that is SIGKILLed at random
+"""Crash safety: drive acknowledged writes (createOrder, changeOrder, multiApi) at a server that is SIGKILLed at random
 points and restarted, then check that every acknowledged write is there and nothing is half-applied.
 
 ``python -m hardening.crash --writes 1000 --kills 10``.  A change sets ``CustomerPONo`` and appends a note with
-the same value in one call, so a torn change would show one without the other.
+the same value in one call, so a torn change would show one without the other; a multiApi creates two orders
+in one transaction, so a torn one would leave one of the pair.
 """
 
 from __future__ import annotations
@@ -33,8 +34,31 @@ class Ledger:
     created: set[str] = field(default_factory=set)
     acked: dict[str, list[str]] = field(default_factory=dict)
     pending: dict[str, set[str]] = field(default_factory=dict)
+    pairs: set[str] = field(default_factory=set)  # multiApi pairs attempted (maybe applied)
+    pairs_acked: set[str] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     writes: int = 0
+
+
+def _pair(session: requests.Session, base: str, ledger: Ledger, name: str) -> None:
+    """One multiApi creating two orders in one transaction: both or neither may exist, never one."""
+    with ledger.lock:
+        ledger.pairs.add(name)
+    line = {"OrderLine": [{"OrderedQty": "1", "Item": {"ItemID": "A"}}]}
+    calls = [
+        {
+            "Name": "createOrder",
+            "Input": {
+                "Order": {"EnterpriseCode": "Matrix-R", "OrderNo": f"{name}{half}", "OrderLines": line}
+            },
+        }
+        for half in ("a", "b")
+    ]
+    response = session.post(f"{base}/invoke/multiApi", auth=AUTH, timeout=5, json={"API": calls})
+    if response.status_code == 200:
+        with ledger.lock:
+            ledger.pairs_acked.add(name)
+            ledger.writes += 1
 
 
 def _writer(base: str, ledger: Ledger, worker: int, target: int, stop: threading.Event) -> None:
@@ -45,6 +69,9 @@ def _writer(base: str, ledger: Ledger, worker: int, target: int, stop: threading
     while not stop.is_set():
         n += 1
         try:
+            if rng.random() < 0.15:
+                _pair(session, base, ledger, f"M{worker:02d}-{n:05d}")
+                continue
             if not mine or rng.random() < 0.4:
                 order_no = f"C{worker:02d}-{n:05d}"
                 response = session.post(
@@ -107,6 +134,12 @@ def verify(store: Store, ledger: Ledger) -> tuple[int, int, list[str]]:
                 torn += 1
             if any(a not in notes for a in acked):
                 lost += 1
+        for name in ledger.pairs:
+            present = [tx.order_key_by_no("default", "Matrix-R", "0001", name + h) is not None for h in "ab"]
+            if present[0] != present[1]:
+                torn += 1
+            elif name in ledger.pairs_acked and not present[0]:
+                lost += 1
     return lost, torn, check(store)
 
 
@@ -141,6 +174,7 @@ def run(writes: int, kills: int, seed: int, clients: int = 4) -> dict[str, objec
         "lost": lost,
         "torn": torn,
         "invariant_problems": problems,
+        "pairs": len(ledger.pairs_acked),
         "seconds": round(time.perf_counter() - started, 1),
     }
 
@@ -154,7 +188,8 @@ def main() -> int:
     result = run(args.writes, args.kills, args.seed)
     problems: list[str] = list(result["invariant_problems"])  # type: ignore[call-overload]
     print(
-        f"crash: {result['acknowledged']} acknowledged writes, {result['kills']} SIGKILLs, "
+        f"crash: {result['acknowledged']} acknowledged writes ({result['pairs']} of them two-order multiApi), "
+        f"{result['kills']} SIGKILLs, "
         f"{result['lost']} lost, {result['torn']} torn, {len(problems)} invariant problems "
         f"({result['seconds']} s)"
     )
