@@ -53,6 +53,8 @@ class Output:
     void: bool = False
     #: Extra values a transport may need (the resource door answers ``id``).
     meta: dict[str, str] = field(default_factory=dict)
+    #: Renders a read made, for the render cache: ``(ohk, kind, body, source document)`` rows.
+    renders: list[tuple[str, str, bytes, bytes]] = field(default_factory=list)
 
     @classmethod
     def none(cls) -> Output:

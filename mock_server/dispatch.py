@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from client.wire import Doc
 
-from . import agents, clock, faults, journal, masterdata, throttle
+from . import agents, cache, clock, faults, journal, masterdata, throttle
 from .apis import APIS, ApiSpec
 from .context import Ctx, Output
 from .errors import InternalError, InvalidValue, SterlingError, UnknownApi
@@ -92,6 +92,7 @@ class Fake:
             output = self.run(call, doc, spec)
             entry.output = journal.output_document(output.doc, output.prerendered)
             entry.http_status = 204 if output.void and call.transport in ("rest", "resource") else 200
+            entry.renders = output.renders
             if fired and fired.after:
                 faults.fire(fired)
             return output
@@ -164,6 +165,11 @@ class Fake:
                     fmt=call.fmt,
                 )
                 output = spec.fn(ctx, doc)
+                fills = [fill.row() for fill in ctx.extras.get(cache.FILLS, ())]
+                if fills and spec.writes:
+                    tx.put_renders(call.ns, fills, cache.KEEP)
+                elif fills:
+                    output.renders = fills  # stored with the journal entry, in its transaction
                 return Output.none() if spec.void else output
         except SterlingError as exc:
             exc.api_name = call.api

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,11 @@ from .store import Store, Tx
 #: Attribute names whose values never reach the journal (lower-cased; "password" matches anywhere).
 SECRET_NAMES = frozenset({"usertoken", "token", "_token", "authtoken", "accesstoken", "jwt"})
 MASK = "****"
+#: Stored documents past this many bytes are zlib-compressed (a zlib stream starts with "x", which no JSON
+#: document does): a 10 KB order compresses ~6x, and the journal's commit cost follows its bytes.
+COMPRESS_FROM = 1024
+#: Rows the render cache keeps (cache.KEEP; repeated here because cache.py imports the renderers).
+RENDER_CACHE_KEEP = 20_000
 
 
 # ------------------------------------------------------------------------------------------ side writes
@@ -98,6 +104,8 @@ class Entry:
     fault: str = ""
     time: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Render-cache rows the call produced (cache.py), written in the journal's transaction.
+    renders: list[tuple[str, str, bytes, bytes]] = field(default_factory=list)
 
 
 def mask(value: Any) -> Any:
@@ -148,8 +156,13 @@ def output_document(doc: Doc | None, prerendered: dict[str, bytes]) -> Any:
 def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_bytes: int) -> None:
     """Append one entry; past ``limit`` entries the oldest go and the dropped counter grows."""
     if limit <= 0:
+        if entry.renders:
+            with side_write(store) as tx:
+                tx.put_renders(entry.ns, entry.renders, RENDER_CACHE_KEEP)
         return
     with side_write(store) as tx:
+        if entry.renders:
+            tx.put_renders(entry.ns, entry.renders, RENDER_CACHE_KEEP)
         tx.conn.execute(
             "INSERT INTO journal(ns, time, user, transport, api, http_status, duration_ms, error_code, fault, "
             "input, output) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -163,8 +176,8 @@ def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_byt
                 round(duration_ms, 3),
                 entry.error_code,
                 entry.fault,
-                encode_document(entry.input, doc_bytes),
-                encode_document(entry.output, doc_bytes),
+                _pack(encode_document(entry.input, doc_bytes)),
+                _pack(encode_document(entry.output, doc_bytes)),
             ),
         )
         count = bump(tx, entry.ns, "journal_entries")
@@ -176,6 +189,14 @@ def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_byt
             )
             bump(tx, entry.ns, "journal_entries", -excess)
             bump(tx, entry.ns, "journal_dropped", excess)
+
+
+def _pack(data: bytes | None) -> bytes | None:
+    return zlib.compress(data, 1) if data is not None and len(data) > COMPRESS_FROM else data
+
+
+def _unpack(data: bytes) -> Any:
+    return orjson.loads(zlib.decompress(data) if data[:1] == b"x" else data)
 
 
 def entries(
@@ -222,8 +243,8 @@ def _entry_json(row: tuple[Any, ...]) -> dict[str, Any]:
         "duration_ms": row[7],
         "error_code": row[8],
         "fault": row[9],
-        "input": None if row[10] is None else orjson.loads(row[10]),
-        "output": None if row[11] is None else orjson.loads(row[11]),
+        "input": None if row[10] is None else _unpack(row[10]),
+        "output": None if row[11] is None else _unpack(row[11]),
     }
 
 

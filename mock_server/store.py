@@ -267,6 +267,33 @@ class Tx:
         row = self.conn.execute("SELECT doc FROM orders WHERE ns=? AND ohk=?", (ns, ohk)).fetchone()
         return None if row is None else dict(orjson.loads(row[0]))
 
+    def get_order_bytes(self, ns: str, ohk: str) -> bytes | None:
+        """The stored document as written (what the render cache compares against)."""
+        row = self.conn.execute("SELECT doc FROM orders WHERE ns=? AND ohk=?", (ns, ohk)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def cached_renders(self, ns: str, ohk: str, first: str, second: str) -> dict[str, bytes]:
+        """Rendered bodies of one order for up to two kinds (pass the same kind twice for one)."""
+        rows = self.conn.execute(
+            "SELECT kind, body FROM render_cache WHERE ns=? AND ohk=? AND kind IN (?, ?)",
+            (ns, ohk, first, second),
+        ).fetchall()
+        return {str(kind): bytes(body) for kind, body in rows}
+
+    def put_renders(self, ns: str, fills: list[tuple[str, str, bytes, bytes]], keep: int) -> None:
+        """Cache ``(ohk, kind, body, source document)`` rows, each only if the order still holds that exact
+        document (so a render from an older snapshot never lands after a newer write); keep the newest
+        ``keep`` rows of the store."""
+        self.conn.executemany(
+            "INSERT INTO render_cache(ns, ohk, kind, body) SELECT ?, ?, ?, ? "
+            "WHERE EXISTS(SELECT 1 FROM orders WHERE ns=? AND ohk=? AND doc=?) "
+            "ON CONFLICT(ns, ohk, kind) DO UPDATE SET body=excluded.body",
+            [(ns, ohk, kind, body, ns, ohk, source) for ohk, kind, body, source in fills],
+        )
+        self.conn.execute(
+            "DELETE FROM render_cache WHERE id <= (SELECT max(id) FROM render_cache) - ?", (keep,)
+        )
+
     def get_rendered(self, ns: str, ohk: str, column: str) -> bytes | None:
         if column not in ("r_list_json", "r_list_xml"):
             raise ValueError(column)
@@ -303,6 +330,7 @@ class Tx:
                 (*values, ns, row["ohk"]),
             )
             self.conn.execute("DELETE FROM order_lines WHERE ns=? AND ohk=?", (ns, row["ohk"]))
+            self.conn.execute("DELETE FROM render_cache WHERE ns=? AND ohk=?", (ns, row["ohk"]))
         self.conn.executemany(
             "INSERT INTO order_lines(ns, olk, ohk, item_id) VALUES(?, ?, ?, ?)",
             [(ns, olk, row["ohk"], item) for olk, item in row["lines"]],
@@ -312,6 +340,7 @@ class Tx:
         self.conn.execute("DELETE FROM orders WHERE ns=? AND ohk=?", (ns, ohk))
         self.conn.execute("DELETE FROM order_lines WHERE ns=? AND ohk=?", (ns, ohk))
         self.conn.execute("DELETE FROM order_audits WHERE ns=? AND ohk=?", (ns, ohk))
+        self.conn.execute("DELETE FROM render_cache WHERE ns=? AND ohk=?", (ns, ohk))
 
     def count_orders(self, ns: str) -> int:
         return int(self.conn.execute("SELECT count(*) FROM orders WHERE ns=?", (ns,)).fetchone()[0])

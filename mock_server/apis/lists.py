@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
 
 from client.wire import Doc, child, from_json, from_xml, to_jsonable, to_xml, xml_fragment
 
-from .. import render
+from .. import cache, render
 from ..context import Ctx, Output
 from ..order_query import (
     OrderView,
@@ -38,6 +39,8 @@ class ListResult:
     fmt: str
     fragments: list[bytes] | None = None
     items: list[Doc] = field(default_factory=list)
+    #: JSON fragments beside XML ones, so the journal keeps JSON without parsing the XML body back.
+    json_fragments: list[bytes] | None = None
 
     def body(self) -> bytes:
         """The whole list element in ``fmt`` (JSON: the element's content, root name dropped)."""
@@ -68,9 +71,12 @@ class ListResult:
         if self.fragments is None:
             return Output(self.root, self.doc())
         body = self.body()
-        if self.fmt == "xml":
-            body = b'<?xml version="1.0" encoding="UTF-8"?>' + body
-        return Output(self.root, prerendered={self.fmt: body})
+        if self.fmt != "xml":
+            return Output(self.root, prerendered={"json": body})
+        out = {"xml": b'<?xml version="1.0" encoding="UTF-8"?>' + body}
+        if self.json_fragments is not None:
+            out["json"] = ListResult(self.root, self.item, self.attrs, "json", self.json_fragments).body()
+        return Output(self.root, prerendered=out)
 
 
 def _history(doc: Doc) -> str:
@@ -88,7 +94,11 @@ def cap(ctx: Ctx, query: CompiledQuery) -> int:
 def order_view_doc(ctx: Ctx, view: OrderView, template: Doc) -> Doc:
     """What a getOrderList template selects from: the list fragment's view plus the stored order, or the
     full getOrderDetails view when the template reaches into lines or other detail-only elements."""
-    order = view.doc
+    return template_view(ctx, view.doc, template)
+
+
+def template_view(ctx: Ctx, order: Doc, template: Doc) -> Doc:
+    """``order_view_doc`` of a stored order document."""
     light = render.list_order(order)
     for key, value in order.items():
         if key != "OrderLines" and (isinstance(value, str) or key not in light):
@@ -99,28 +109,53 @@ def order_view_doc(ctx: Ctx, view: OrderView, template: Doc) -> Doc:
     return light
 
 
+def default_fragment(ctx: Ctx, view: OrderView, fmt: str) -> bytes:
+    """An order's stored default list fragment in ``fmt`` (rendered now for rows stored without one)."""
+    stored = ctx.tx.get_rendered(ctx.ns, view.ohk, "r_list_xml" if fmt == "xml" else "r_list_json")
+    if stored is None:
+        listed = render.list_order(view.doc)
+        stored = (
+            xml_fragment("Order", listed).encode()
+            if fmt == "xml"
+            else (orjson.dumps(to_jsonable("Order", listed)))
+        )
+    return stored
+
+
+def order_fragments(
+    ctx: Ctx, views: list[OrderView], template: Doc | None
+) -> tuple[list[bytes], list[bytes]] | None:
+    """(fragments in the caller's format, JSON fragments) of each view, in order: the stored default ones,
+    or templated ones through the render cache; None when the template names no ``Order``."""
+    if template is None:
+        fragments = [default_fragment(ctx, view, ctx.fmt) for view in views]
+        if ctx.fmt != "xml":
+            return fragments, fragments
+        return fragments, [default_fragment(ctx, view, "json") for view in views]
+    sub = item_template(template, "Order")
+    if sub is None:
+        return None
+    tid = cache.template_id(sub)
+
+    def build(order: Doc) -> Doc:
+        return apply_template("Order", template_view(ctx, order, sub), sub, keep_paging=False)
+
+    found = [
+        cache.list_fragment(ctx, view.ohk, partial(_order_bytes, ctx, view), tid, build) for view in views
+    ]
+    return [f.get(ctx.fmt, f["json"]) for f in found], [f["json"] for f in found]
+
+
+def _order_bytes(ctx: Ctx, view: OrderView) -> bytes:
+    return ctx.tx.get_order_bytes(ctx.ns, view.ohk) or orjson.dumps(view.doc)
+
+
 def order_items(
     ctx: Ctx, views: list[OrderView], template: Doc | None
 ) -> tuple[list[bytes] | None, list[Doc]]:
-    """Rendered list fragments (no template) or templated documents, in the views' order."""
-    if template is None:
-        column = "r_list_xml" if ctx.fmt == "xml" else "r_list_json"
-        fragments = []
-        for view in views:
-            stored = ctx.tx.get_rendered(ctx.ns, view.ohk, column)
-            if stored is None:
-                listed = render.list_order(view.doc)
-                stored = (
-                    xml_fragment("Order", listed).encode()
-                    if ctx.fmt == "xml"
-                    else (orjson.dumps(to_jsonable("Order", listed)))
-                )
-            fragments.append(stored)
-        return fragments, []
-    sub = item_template(template, "Order")
-    if sub is None:
-        return None, []
-    return None, [apply_template("Order", order_view_doc(ctx, v, sub), sub, keep_paging=False) for v in views]
+    """Rendered list fragments in the caller's format, or no items (a template naming no ``Order``)."""
+    found = order_fragments(ctx, views, template)
+    return (None, []) if found is None else (found[0], [])
 
 
 def order_list(ctx: Ctx, views: list[OrderView], more: bool, history: str) -> ListResult:
@@ -130,8 +165,10 @@ def order_list(ctx: Ctx, views: list[OrderView], more: bool, history: str) -> Li
         "LastOrderHeaderKey": views[-1].ohk if views else "",
         "ReadFromHistory": history,
     }
-    fragments, items = order_items(ctx, views, ctx.template)
-    return ListResult("OrderList", "Order", attrs, ctx.fmt, fragments, items)
+    found = order_fragments(ctx, views, ctx.template)
+    if found is None:
+        return ListResult("OrderList", "Order", attrs, ctx.fmt, None, [])
+    return ListResult("OrderList", "Order", attrs, ctx.fmt, found[0], json_fragments=found[1])
 
 
 def get_order_list(ctx: Ctx, doc: Doc) -> Output:

@@ -3,9 +3,9 @@ its per-namespace tables (so ``reset`` empties them) in its own module, listed h
 
 from __future__ import annotations
 
-from . import control, lifecycle, queries, transports
+from . import control, lifecycle, perf, queries, transports
 
-AREAS = (queries, lifecycle, control, transports)
+AREAS = (queries, lifecycle, control, transports, perf)
 
 
 def statements() -> list[str]:

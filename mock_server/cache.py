@@ -1,0 +1,122 @@
+"""The rendered-output cache: getOrderDetails bodies and templated getOrderList fragments stored beside orders.
+
+Correct across worker processes without any process memory of state (shared/performance-notes.md): a row is
+only ever inserted if the order still holds the exact document bytes it was rendered from (checked inside the
+inserting transaction), and every order write deletes the order's rows in its own transaction.  So a read
+right after a write, through any worker, renders afresh.  Renders made by a read are stored after the call
+in the journal's bookkeeping transaction (no extra commit); a write call stores them in its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import orjson
+
+from client.wire import Doc, to_json, to_jsonable, to_xml, xml_fragment
+
+from . import render
+from .context import Ctx
+from .statuses import Pipelines
+
+#: Rows kept, newest first (≈ 10 KB per getOrderDetails body, ≈ 1–5 KB per templated list fragment).
+KEEP = 20_000  # journal.RENDER_CACHE_KEEP holds the same number
+FILLS = "render_fills"
+
+
+@dataclass
+class Fill:
+    """A render to store after the call: order key, kind, body, and the document bytes it came from."""
+
+    ohk: str
+    kind: str
+    body: bytes
+    source: bytes
+
+    def row(self) -> tuple[str, str, bytes, bytes]:
+        return self.ohk, self.kind, self.body, self.source
+
+
+@lru_cache(maxsize=512)
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+#: Memo of a pure function of the process's Pipelines (loaded once at start, never mutated), by identity;
+#: the object is kept so its id is never reused.  Not state: nothing here depends on the store.
+_PIPELINES_TEXT: dict[int, tuple[Pipelines, str]] = {}
+
+
+def _pipelines_text(pipelines: Pipelines) -> str:
+    found = _PIPELINES_TEXT.get(id(pipelines))
+    if found is None or found[0] is not pipelines:
+        text = orjson.dumps(
+            {k: p.descriptions for k, p in pipelines.by_type.items()}, option=orjson.OPT_SORT_KEYS
+        ).decode()
+        if len(_PIPELINES_TEXT) > 64:
+            _PIPELINES_TEXT.clear()
+        found = _PIPELINES_TEXT[id(pipelines)] = (pipelines, text)
+    return found[1]
+
+
+def fingerprint(ctx: Ctx) -> str:
+    """Everything besides the stored document that shapes a render: quantity format and descriptions."""
+    return _digest(ctx.settings.quantity_format + "\x1f" + _pipelines_text(ctx.pipelines))
+
+
+def template_id(template: Doc) -> str:
+    return _digest(orjson.dumps(template, option=orjson.OPT_SORT_KEYS).decode())
+
+
+def pending(ctx: Ctx) -> list[Fill]:
+    """Renders this call made that are worth storing (dispatch writes them after the call)."""
+    found: list[Fill] = ctx.extras.setdefault(FILLS, [])
+    return found
+
+
+def formats(ctx: Ctx) -> tuple[str, ...]:
+    """JSON always (the journal keeps the JSON body), plus XML for an XML caller."""
+    return ("json", "xml") if ctx.fmt == "xml" else ("json",)
+
+
+def order_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
+    """The default getOrderDetails body per format in ``formats(ctx)``, cached or rendered now; None when
+    the order does not exist."""
+    fp = fingerprint(ctx)
+    kinds = {fmt: f"details.{fmt}.{fp}" for fmt in formats(ctx)}
+    cached = ctx.tx.cached_renders(ctx.ns, ohk, kinds["json"], kinds.get("xml", kinds["json"]))
+    if len(cached) == len(kinds):
+        return {fmt: cached[kind] for fmt, kind in kinds.items()}
+    raw = ctx.tx.get_order_bytes(ctx.ns, ohk)
+    if raw is None:
+        return None
+    order = orjson.loads(raw)
+    descriptions = ctx.pipelines.get(str(order.get("DocumentType", "0001"))).descriptions
+    doc = render.order_details(order, ctx.settings, descriptions)
+    out = {"json": to_json("Order", doc)}
+    if "xml" in kinds:
+        out["xml"] = to_xml("Order", doc)
+    pending(ctx).extend(Fill(ohk, kinds[fmt], body, raw) for fmt, body in out.items())
+    return out
+
+
+def list_fragment(
+    ctx: Ctx, ohk: str, raw: Callable[[], bytes], tid: str, build: Callable[[Doc], Doc]
+) -> dict[str, bytes]:
+    """One order of a templated list as fragments per format (``build`` turns the stored order into the
+    templated item), cached under the template's id."""
+    fp = fingerprint(ctx)
+    kinds = {fmt: f"list.{tid}.{fmt}.{fp}" for fmt in formats(ctx)}
+    cached = ctx.tx.cached_renders(ctx.ns, ohk, kinds["json"], kinds.get("xml", kinds["json"]))
+    if len(cached) == len(kinds):
+        return {fmt: cached[kind] for fmt, kind in kinds.items()}
+    source = raw()
+    item = build(orjson.loads(source))
+    out = {"json": orjson.dumps(to_jsonable("Order", item))}
+    if "xml" in kinds:
+        out["xml"] = xml_fragment("Order", item).encode()
+    pending(ctx).extend(Fill(ohk, kinds[fmt], body, source) for fmt, body in out.items())
+    return out
