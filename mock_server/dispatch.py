@@ -13,9 +13,10 @@ from . import agents, cache, clock, faults, journal, masterdata, throttle
 from .apis import APIS, ApiSpec
 from .context import Ctx, Output
 from .errors import InternalError, InvalidValue, SterlingError, UnknownApi
+from .journal import Entry as JournalEntry
 from .settings import Settings
 from .statuses import Pipelines
-from .store import Store
+from .store import Store, Tx
 
 log = logging.getLogger("sterling_mock")
 #: Transports of calls the fake makes itself: never throttled or faulted; seeding is not journaled either.
@@ -89,7 +90,8 @@ class Fake:
         entry = journal.Entry(call.ns, call.user, call.transport, call.api, doc)
         try:
             fired = self._before(call, doc, entry)
-            output = self.run(call, doc, spec)
+            inline = call.transport != "seed" and not (fired and fired.after)
+            output = self.run(call, doc, spec, entry=entry if inline else None, started=started)
             entry.output = journal.output_document(output.doc, output.prerendered)
             entry.http_status = 204 if output.void and call.transport in ("rest", "resource") else 200
             entry.renders = output.renders
@@ -100,7 +102,7 @@ class Fake:
             journal.describe_failure(entry, exc, call.transport)
             raise
         finally:
-            if call.transport != "seed":
+            if call.transport != "seed" and not entry.written:
                 self.journal(entry, started)
 
     def _before(self, call: Call, doc: Doc, entry: journal.Entry) -> faults.Fired | None:
@@ -132,6 +134,31 @@ class Fake:
         journal.describe_failure(entry, exc, transport)
         self.journal(entry, time.perf_counter())
 
+    def _journal_inline(
+        self, tx: Tx, call: Call, entry: JournalEntry, output: Output, started: float
+    ) -> None:
+        """Append a write call's journal entry inside its transaction; on any failure leave it to the
+        separate write after the call (bookkeeping never fails a call)."""
+        if self.settings.journal_limit <= 0:
+            return
+        entry.output = journal.output_document(output.doc, output.prerendered)
+        entry.http_status = 204 if output.void and call.transport in ("rest", "resource") else 200
+        tx.conn.execute("SAVEPOINT journal_entry")
+        try:
+            journal.append(
+                tx,
+                entry,
+                (time.perf_counter() - started) * 1000,
+                limit=self.settings.journal_limit,
+                doc_bytes=self.settings.journal_doc_bytes,
+            )
+        except Exception:  # pragma: no cover - see journal()
+            tx.conn.execute("ROLLBACK TO journal_entry")
+            log.exception("journal write failed for %s", entry.api)
+        else:
+            entry.written = True
+        tx.conn.execute("RELEASE journal_entry")
+
     def journal(self, entry: journal.Entry, started: float) -> None:
         """Write one journal entry (a failure to write it never fails the call)."""
         try:
@@ -148,8 +175,17 @@ class Fake:
         except Exception:  # pragma: no cover - bookkeeping must not turn a good answer into an error
             log.exception("journal write failed for %s", entry.api)
 
-    def run(self, call: Call, doc: Doc, spec: ApiSpec | None = None) -> Output:
-        """Run one API in one transaction: a failed call changes nothing."""
+    def run(
+        self,
+        call: Call,
+        doc: Doc,
+        spec: ApiSpec | None = None,
+        *,
+        entry: JournalEntry | None = None,
+        started: float = 0.0,
+    ) -> Output:
+        """Run one API in one transaction: a failed call changes nothing.  A write call's journal ``entry``
+        commits in the same transaction (one commit per call: durable commits are what createOrder pays)."""
         spec = spec or self.spec(call.api)
         try:
             with self.store.write() if spec.writes else self.store.read() as tx:
@@ -170,7 +206,10 @@ class Fake:
                     tx.put_renders(call.ns, fills, cache.KEEP)
                 elif fills:
                     output.renders = fills  # stored with the journal entry, in its transaction
-                return Output.none() if spec.void else output
+                final = Output.none() if spec.void else output
+                if spec.writes and entry is not None:
+                    self._journal_inline(tx, call, entry, final, started)
+                return final
         except SterlingError as exc:
             exc.api_name = call.api
             raise

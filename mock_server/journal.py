@@ -106,6 +106,8 @@ class Entry:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Render-cache rows the call produced (cache.py), written in the journal's transaction.
     renders: list[tuple[str, str, bytes, bytes]] = field(default_factory=list)
+    #: Already appended inside the call's own write transaction (dispatch.run): one commit, not two.
+    written: bool = False
 
 
 def mask(value: Any) -> Any:
@@ -161,34 +163,39 @@ def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_byt
                 tx.put_renders(entry.ns, entry.renders, RENDER_CACHE_KEEP)
         return
     with side_write(store) as tx:
-        if entry.renders:
-            tx.put_renders(entry.ns, entry.renders, RENDER_CACHE_KEEP)
+        append(tx, entry, duration_ms, limit=limit, doc_bytes=doc_bytes)
+
+
+def append(tx: Tx, entry: Entry, duration_ms: float, *, limit: int, doc_bytes: int) -> None:
+    """``write`` inside a transaction the caller holds (a write call's own, so its entry commits with it)."""
+    if entry.renders:
+        tx.put_renders(entry.ns, entry.renders, RENDER_CACHE_KEEP)
+    tx.conn.execute(
+        "INSERT INTO journal(ns, time, user, transport, api, http_status, duration_ms, error_code, fault, "
+        "input, output) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            entry.ns,
+            entry.time,
+            entry.user,
+            entry.transport,
+            entry.api,
+            entry.http_status,
+            round(duration_ms, 3),
+            entry.error_code,
+            entry.fault,
+            _pack(encode_document(entry.input, doc_bytes)),
+            _pack(encode_document(entry.output, doc_bytes)),
+        ),
+    )
+    count = bump(tx, entry.ns, "journal_entries")
+    if count > limit:
+        excess = count - limit
         tx.conn.execute(
-            "INSERT INTO journal(ns, time, user, transport, api, http_status, duration_ms, error_code, fault, "
-            "input, output) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                entry.ns,
-                entry.time,
-                entry.user,
-                entry.transport,
-                entry.api,
-                entry.http_status,
-                round(duration_ms, 3),
-                entry.error_code,
-                entry.fault,
-                _pack(encode_document(entry.input, doc_bytes)),
-                _pack(encode_document(entry.output, doc_bytes)),
-            ),
+            "DELETE FROM journal WHERE id IN (SELECT id FROM journal WHERE ns=? ORDER BY id LIMIT ?)",
+            (entry.ns, excess),
         )
-        count = bump(tx, entry.ns, "journal_entries")
-        if count > limit:
-            excess = count - limit
-            tx.conn.execute(
-                "DELETE FROM journal WHERE id IN (SELECT id FROM journal WHERE ns=? ORDER BY id LIMIT ?)",
-                (entry.ns, excess),
-            )
-            bump(tx, entry.ns, "journal_entries", -excess)
-            bump(tx, entry.ns, "journal_dropped", excess)
+        bump(tx, entry.ns, "journal_entries", -excess)
+        bump(tx, entry.ns, "journal_dropped", excess)
 
 
 def _pack(data: bytes | None) -> bytes | None:
