@@ -155,7 +155,7 @@ COLUMNS = {
 
 
 class SqliteSink:
-    """Four tables plus ``sync_state``; one transaction per order (rows replaced, checkpoint advanced)."""
+    """Four tables plus ``sync_state``; one transaction per page of orders (rows replaced, checkpoint advanced)."""
 
     def __init__(self, path: str, statuses: StatusMap | None = None) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -186,13 +186,30 @@ class SqliteSink:
 
     def write_many(self, items: list[tuple[Doc, list[Doc], str]]) -> None:
         """Several orders and the checkpoint after them in one transaction (one fsync for a page)."""
+        rows: dict[str, list[tuple[str, ...]]] = {table: [] for table in COLUMNS}
+        keys, seen = [], []
+        position = self.checkpoint_position()
+        for order, shipments, modifyts in items:
+            tables = flatten(order, shipments, self.statuses)
+            key = str(tables["orders"][0]["order_header_key"])
+            tables["orders"][0]["modifyts"] = modifyts
+            for table, columns in COLUMNS.items():
+                rows[table].extend(tuple(str(r.get(c, "")) for c in columns) for r in tables[table])
+            keys.append(key)
+            seen.append((key, modifyts))
+            position = max(position, (modifyts, key))
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            position = self.checkpoint_position()
-            for order, shipments, modifyts in items:
-                key = self._replace_rows(order, shipments, modifyts)
-                self.conn.execute("INSERT OR IGNORE INTO sync_seen VALUES(?, ?)", (key, modifyts))
-                position = max(position, (modifyts, key))
+            for table, columns in COLUMNS.items():
+                for start in range(0, len(keys), 500):  # under SQLite's bound-parameter limit
+                    chunk = keys[start : start + 500]
+                    marks = ", ".join("?" for _ in chunk)
+                    self.conn.execute(f"DELETE FROM {table} WHERE order_header_key IN ({marks})", chunk)
+                values = ", ".join("?" for _ in columns)
+                self.conn.executemany(
+                    f"INSERT INTO {table}({', '.join(columns)}) VALUES({values})", rows[table]
+                )
+            self.conn.executemany("INSERT OR IGNORE INTO sync_seen VALUES(?, ?)", seen)
             self.conn.executemany(
                 "INSERT OR REPLACE INTO sync_state VALUES(?, ?)",
                 [("modifyts", position[0]), ("key", position[1])],
@@ -201,19 +218,6 @@ class SqliteSink:
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
-
-    def _replace_rows(self, order: Doc, shipments: list[Doc], modifyts: str) -> str:
-        tables = flatten(order, shipments, self.statuses)
-        key = str(tables["orders"][0]["order_header_key"])
-        tables["orders"][0]["modifyts"] = modifyts
-        for table, columns in COLUMNS.items():
-            self.conn.execute(f"DELETE FROM {table} WHERE order_header_key=?", (key,))
-            marks = ", ".join("?" for _ in columns)
-            self.conn.executemany(
-                f"INSERT INTO {table}({', '.join(columns)}) VALUES({marks})",
-                [tuple(str(r.get(c, "")) for c in columns) for r in tables[table]],
-            )
-        return key
 
     def checkpoint_position(self) -> tuple[str, str]:
         state = dict(self.conn.execute("SELECT name, value FROM sync_state").fetchall())
