@@ -189,7 +189,10 @@ class SqliteSink:
         rows: dict[str, list[tuple[str, ...]]] = {table: [] for table in COLUMNS}
         keys, seen = [], []
         position = self.checkpoint_position()
-        for order, shipments, modifyts in items:
+        latest = {
+            str(order.get("OrderHeaderKey", "")): (order, shipments, m) for order, shipments, m in items
+        }
+        for order, shipments, modifyts in latest.values():
             tables = flatten(order, shipments, self.statuses)
             key = str(tables["orders"][0]["order_header_key"])
             tables["orders"][0]["modifyts"] = modifyts

@@ -253,3 +253,38 @@ def test_prefetch_keeps_order_raises_errors_and_stops_early() -> None:
         if item == 3:
             break
     assert len(produced) <= 3 + 2 + 2  # the consumer's position, the queue, one in hand
+
+
+def _order(key: str, lines: int, modifyts: str) -> dict[str, object]:
+    return {
+        "OrderHeaderKey": key,
+        "OrderNo": "N" + key,
+        "MinOrderStatus": "1100",
+        "MaxOrderStatus": "1100",
+        "Modifyts": modifyts,
+        "OrderLines": {
+            "OrderLine": [
+                {"OrderLineKey": f"{key}-{n}", "OrderStatuses": {"OrderStatus": [{"Status": "1100"}]}}
+                for n in range(lines)
+            ]
+        },
+    }
+
+
+def test_sqlite_sink_replaces_rows_and_rolls_back_a_failed_page(tmp_path: Path) -> None:
+    sink = SqliteSink(str(tmp_path / "u.db"))
+    t1, t2 = "2025-01-01T00:00:01+00:00", "2025-01-01T00:00:02+00:00"
+    sink.write_many([(_order("A", 3, t1), [], t1), (_order("B", 1, t1), [], t1)])
+    sink.write_many([(_order("A", 1, t2), [], t2), (_order("A", 2, t2), [], t2)])  # the later copy wins
+    assert sink.counts() == {"orders": 2, "order_lines": 3, "line_statuses": 3, "shipments": 0}
+    assert sink.checkpoint_position() == (t2, "A")
+    sink.conn.execute(
+        "CREATE TRIGGER boom BEFORE INSERT ON line_statuses WHEN NEW.order_header_key = 'D' "
+        "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    t3 = "2025-01-02T00:00:00+00:00"
+    with pytest.raises(sqlite3.IntegrityError, match="disk full"):
+        sink.write_many([(_order("C", 1, t3), [], t3), (_order("D", 1, t3), [], t3)])
+    assert sink.counts()["orders"] == 2  # nothing of the failed page, C included
+    assert sink.counts()["order_lines"] == 3 and sink.checkpoint_position() == (t2, "A")
+    sink.close()
