@@ -251,3 +251,26 @@ def test_normalise() -> None:
     doc = {"OrderLines": {"OrderLine": {"A": "1", "OrderStatuses": {"OrderStatus": {"Status": "1100"}}}}}
     line = {"A": "1", "OrderStatuses": {"OrderStatus": [{"Status": "1100"}]}}
     assert normalise(doc) == {"OrderLines": {"OrderLine": [line]}}
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_get_order_by_enterprise_and_order_no(live_server: LiveServer, ctl: FakeControl, fmt: str) -> None:
+    with make(live_server, ctl, format=fmt) as client:
+        created = client.create_order({**ORDER, "OrderNo": "NAT-1"})
+        found = client.get_order(enterprise="Matrix-R", order_no="NAT-1", document_type="0001")
+        assert found["OrderHeaderKey"] == created["OrderHeaderKey"]
+        assert isinstance(found["OrderLines"]["OrderLine"], list)
+        with pytest.raises(SterlingApiError) as caught:
+            client.get_order(enterprise="Matrix-R", order_no="NOPE-1")
+        assert caught.value.code == "YFS10003" and caught.value.http_status == 400
+
+
+def test_retries_stop_at_the_total_time_bound(live_server: LiveServer, ctl: FakeControl) -> None:
+    ctl.add_fault("getOrderDetails", {"type": "http", "status": 503}, times=50)
+    waited: list[float] = []
+    # a sleep that only records: the bound is on real elapsed time, which the refusals themselves use up
+    policy = RetryPolicy(attempts=50, backoff=0.0, jitter=0.0, max_total=0.0, sleep=waited.append)
+    with make(live_server, ctl, retry=policy) as client, pytest.raises(TransportError) as caught:
+        client.get_order("NOPE")  # a gateway's 503 page is not a Sterling document
+    assert caught.value.response.status_code == 503
+    assert len(ctl.calls("getOrderDetails")) == 1 and waited == []
