@@ -29,13 +29,13 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 def prepare(settings: Settings) -> tuple[Flask, int, tuple[str, str] | None]:
     """Create the app, seed an empty store with demo orders, and release the master's connection."""
-    from .seed import seed_orders
-
     app = create_app(settings)
     fake = app.extensions["sterling_mock"]
     with fake.store.read() as tx:
         count = tx.count_orders("default")
     if count == 0 and settings.demo_orders > 0:
+        from .seed import seed_orders  # only then: it imports the fixture builders (faker, xmlschema: 0.5 s)
+
         count = seed_orders(fake, "default", settings.demo_orders, seed=settings.seed)
     with fake.store.read() as tx:
         row = tx.conn.execute(
