@@ -94,6 +94,21 @@ def test_many_orders_sharing_one_timestamp(live_server: LiveServer, ctl: FakeCon
     sink.close()
 
 
+def test_ties_across_page_boundaries(live_server: LiveServer, ctl: FakeControl, tmp_path: Path) -> None:
+    ctl.freeze("2025-03-01T08:00:00Z")
+    client = client_for(live_server, ctl)
+    keys = set()
+    for _ in range(3):  # three groups of 6 orders sharing a Modifyts; pages of 4 end inside the groups
+        keys |= {client.create_order(ORDER)["OrderHeaderKey"] for _ in range(6)}
+        ctl.advance(1)
+    sink = SqliteSink(str(tmp_path / "ties.db"))
+    syncer = Syncer(client, sink, page_size=4)
+    assert syncer.poll() == 18 and syncer.stats.skipped == 0
+    assert set(sink_state(tmp_path / "ties.db")) == keys
+    assert syncer.poll() == 0
+    sink.close()
+
+
 def test_converges_while_orders_change(live_server: LiveServer, ctl: FakeControl, tmp_path: Path) -> None:
     client = client_for(live_server, ctl)
     ctl.seed(orders=20, seed=8)
