@@ -1,57 +1,83 @@
-"""In-process mode: ``with sterling_mock(): ...`` sends every ``requests`` call to Sterling URLs straight to the
-fake's WSGI app — no socket, no process, the same behaviour, errors and throttling as over HTTP.
+"""In-process mode: ``with sterling_mock(): ...`` serves every ``requests`` call to Sterling URLs from the fake's
+WSGI app in this process — no socket, no server — with the same bytes, errors and throttling as over HTTP.
 
-Interception uses ``responses`` (getsentry's well-kept requests mock): it patches requests' transport at the one
-place every Session goes through, so module-level ``requests.post`` and clients' own Sessions are both caught,
-and anything else passes through to the network untouched.  A hand-made adapter would only catch Sessions we
-mount it on.
+Interception uses ``responses`` (getsentry's well-kept requests mock) rather than a hand-made transport adapter:
+it patches ``HTTPAdapter.send``, the one place every Session goes through, so module-level ``requests.post``
+and the Sessions that clients build for themselves are all caught, where an adapter is only seen by the
+Sessions it is mounted on.  Anything that is not a Sterling URL passes on to whatever transport was in place
+when the block began (the network, or a ``responses`` mock of the user's own around it).
 """
 
 from __future__ import annotations
 
-import contextlib
+import io
 import re
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Iterable
 from contextlib import ContextDecorator
+from email.utils import formatdate
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 import requests
 import responses
 from flask import Flask
+from requests.adapters import HTTPAdapter
 
 from .app import create_app
 from .faults import FaultAbort
 from .settings import Settings
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
-ANY_STERLING_URL = re.compile(r"^https?://[^/]+/(?:smcfs|_fake)(?:/.*)?(?:\?.*)?$")
+ANY_STERLING_URL = re.compile(r"^https?://[^/]+/(?:smcfs|_fake)(?:[/?].*)?$")
+DEFAULT_URL = "http://sterling.inprocess"
+
+WsgiHeaders = list[tuple[str, str]]
 
 
 class sterling_mock(ContextDecorator):
-    """Route Sterling calls to an in-process fake.
+    """Route Sterling calls to a fake in this process: a context manager, a decorator or (through the pytest
+    plugin) the ``sterling_inprocess`` fixture.
 
-    ``base_url``: only calls under it are routed (default: any URL whose path starts with ``/smcfs/`` or
-    ``/_fake/``).  ``db``: a store path (default ``:memory:``, so every block starts clean).  ``settings``:
-    any other :class:`Settings` fields.  Inside the block, ``.app`` is the Flask app and ``.fake`` its runtime.
+    ``base_url``: only calls under it are served (default: any URL whose path starts with ``/smcfs/`` or
+    ``/_fake/``, on any host).  ``db``: a store path (default ``:memory:``, so every block starts empty).
+    ``settings``: any other :class:`~mock_server.settings.Settings` field (``throttle_enabled=True``, ...).
+    Inside the block ``.app`` is the Flask app, ``.fake`` its runtime and ``.url`` a root URL it serves.
     """
 
     def __init__(self, base_url: str | None = None, *, db: str = ":memory:", **settings: Any) -> None:
         self.base_url = base_url.rstrip("/") if base_url else None
-        self.settings = Settings(db=db, demo_orders=0, **settings)
+        self.settings = Settings(db=db, **{"demo_orders": 0, **settings})
         self._mock: responses.RequestsMock | None = None
         self.app: Flask | None = None
 
+    @property
+    def url(self) -> str:
+        """A root URL this block serves (``base_url`` without ``/smcfs/...``, or a made-up host)."""
+        if not self.base_url:
+            return DEFAULT_URL
+        return self.base_url.split("/smcfs", 1)[0].split("/_fake", 1)[0]
+
+    @property
+    def fake(self) -> Any:
+        assert self.app is not None, "use inside the with-block"
+        return self.app.extensions["sterling_mock"]
+
     def __enter__(self) -> sterling_mock:
+        if self.app is not None:
+            raise RuntimeError("this sterling_mock is already active; create another one to nest")
         self.app = create_app(self.settings)
-        mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+        # whatever sends now (the network, or a mock around this block) gets the calls this block does not serve
+        mock = responses.RequestsMock(assert_all_requests_are_fired=False, real_adapter_send=HTTPAdapter.send)
         pattern = (
-            re.compile("^" + re.escape(self.base_url) + r"(?:[/?].*)?$")
+            re.compile("^" + re.escape(self.base_url) + r"(?:[/?#].*)?$")
             if self.base_url
             else ANY_STERLING_URL
         )
         for method in METHODS:
-            mock.add_callback(method, pattern, callback=self._call)
+            # a header list, not a dict, so repeated headers (Set-Cookie) survive; responses takes both
+            mock.add_callback(method, pattern, callback=self._call, content_type=None)  # type: ignore[arg-type]
         mock.add_passthru(re.compile(".*"))
         mock.start()
         self._mock = mock
@@ -66,38 +92,94 @@ class sterling_mock(ContextDecorator):
             self.app.extensions["sterling_mock"].store.close()
             self.app = None
 
-    @property
-    def fake(self) -> Any:
-        assert self.app is not None, "use inside the with-block"
-        return self.app.extensions["sterling_mock"]
-
-    def _call(self, request: requests.PreparedRequest) -> tuple[int, dict[str, str], bytes]:
-        assert self.app is not None
-        url = urlsplit(str(request.url))
-        body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
-        headers = {k: v for k, v in request.headers.items() if k.lower() != "content-length"}
-        with self.app.test_client() as client:
-            try:
-                response = client.open(
-                    url.path,
-                    method=str(request.method),
-                    query_string=url.query,
-                    data=body,
-                    headers=headers,
-                    base_url=f"{url.scheme}://{url.netloc}",
-                )
-                payload = response.get_data()
-            except FaultAbort as exc:  # connection-level faults look like a dropped connection
-                raise requests.ConnectionError(
-                    f"connection {exc.kind} (fault injected)", request=request
-                ) from None
-            except (ConnectionResetError, ConnectionAbortedError) as exc:
-                raise requests.ConnectionError(str(exc), request=request) from None
-        return response.status_code, dict(response.headers), payload
+    def _call(self, request: requests.PreparedRequest) -> tuple[int, WsgiHeaders, bytes]:
+        app, mock = self.app, self._mock
+        assert app is not None and mock is not None
+        # responses keeps every call; the fake's journal is the record, so hold none (long blocks stay small)
+        mock.calls.reset()
+        for route in mock.registered():
+            route.calls.reset()
+        started = time.monotonic()
+        try:
+            status, headers, body = _run_wsgi(app, _environ(request))
+        except FaultAbort as exc:  # connection-level faults reach the caller as a dropped connection
+            raise requests.ConnectionError(
+                f"connection {exc.kind} (fault injected)", request=request
+            ) from None
+        except (ConnectionResetError, ConnectionAbortedError) as exc:
+            raise requests.ConnectionError(str(exc), request=request) from None
+        limit = _read_timeout(getattr(request, "req_kwargs", {}).get("timeout"))
+        if limit is not None and time.monotonic() - started > limit:
+            # over HTTP the client gives up while the server finishes the call: the same outcome, just later
+            raise requests.ReadTimeout(f"read timed out ({limit} s; in-process)", request=request)
+        return status, headers, body
 
 
-@contextlib.contextmanager
-def in_process(base_url: str | None = None, **kwargs: Any) -> Iterator[sterling_mock]:
-    """``with in_process() as mock:`` — the same as ``with sterling_mock() as mock:``."""
-    with sterling_mock(base_url, **kwargs) as mock:
-        yield mock
+def _environ(request: requests.PreparedRequest) -> dict[str, Any]:
+    """The WSGI environ gunicorn would build for this request (PEP 3333)."""
+    url = urlsplit(str(request.url))
+    body = _body(request.body)
+    default_port = "443" if url.scheme == "https" else "80"
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": str(request.method),
+        "SCRIPT_NAME": "",
+        "PATH_INFO": unquote_to_bytes(url.path or "/").decode("latin-1"),
+        "QUERY_STRING": url.query,
+        "SERVER_NAME": url.hostname or "localhost",
+        "SERVER_PORT": str(url.port or default_port),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": url.netloc,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": url.scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    for name, value in request.headers.items():
+        key = name.upper().replace("-", "_")
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key] = value
+    if body or "CONTENT_LENGTH" in environ:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
+
+
+def _body(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, str):
+        return body.encode("utf-8")
+    if isinstance(body, bytes | bytearray):
+        return bytes(body)
+    return b"".join(part.encode("utf-8") if isinstance(part, str) else bytes(part) for part in body)
+
+
+def _run_wsgi(app: Flask, environ: dict[str, Any]) -> tuple[int, WsgiHeaders, bytes]:
+    started: list[Any] = []
+    written: list[bytes] = []
+
+    def start_response(status: str, headers: WsgiHeaders, exc_info: Any = None) -> Any:
+        started[:] = [status, headers]
+        return written.append
+
+    result: Iterable[bytes] = app(environ, start_response)
+    try:
+        body = b"".join([*written, *result])
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    headers = list(started[1])
+    # the HTTP server adds Date, and code under test may read it
+    headers.append(("Date", formatdate(usegmt=True)))
+    return int(str(started[0]).split(" ", 1)[0]), headers, body
+
+
+def _read_timeout(timeout: Any) -> float | None:
+    """requests' ``timeout``: a number, a (connect, read) pair, or urllib3's Timeout."""
+    if isinstance(timeout, tuple):
+        timeout = timeout[1]
+    read = getattr(timeout, "read_timeout", timeout)
+    return float(read) if isinstance(read, int | float) else None

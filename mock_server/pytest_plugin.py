@@ -1,51 +1,76 @@
-"""The pytest plugin (entry point ``pytest11``): ``sterling_server`` (one production server per session, or an
-external one), ``sterling`` (a fresh namespace per test with a ready client and control-plane helpers) and
-``sterling_inprocess`` (the fake with no server at all).
+"""The pytest plugin (``pytest11`` entry point): the ``sterling_server``, ``sterling`` and ``sterling_inprocess``
+fixtures, the ``--sterling-*`` options, and the server log beside a failing test.
 
-Loading it costs nothing until a fixture is used.  ``--sterling-url`` (or ``STERLING_URL``) points the fixtures
-at an external server — a shared fake, whose control plane keeps working, or a real Sterling, where the
-control-plane helpers refuse clearly.  ``--sterling-user``/``--sterling-password``/``--sterling-auth`` (or
-``STERLING_USER``/``STERLING_PASSWORD``/``STERLING_AUTH``) give its credentials.
+Loading it imports nothing beyond pytest and starts nothing: a run that uses none of its fixtures pays nothing.
+
+Where the fixtures point, first found wins: ``--sterling-url`` / ``-user`` / ``-password`` / ``-auth`` /
+``-control-token`` on the command line, then ``PYTEST_STERLING_URL`` (``_USER``, ``_PASSWORD``, ``_AUTH``,
+``_CONTROL_TOKEN``) in the environment, then ``sterling_url`` / ``sterling_user`` / ``sterling_auth`` in the
+ini file; none of them means the fake, started once per session (per xdist worker).  The plugin deliberately
+does not read ``STERLING_URL``: the contract suite and many applications use that name for a real instance,
+and a test run must never be pointed at one by a variable set for something else.
 """
 
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import time
-import uuid
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-import requests
 
-LOG_TAIL = 60
+if TYPE_CHECKING:
+    import subprocess
+
+    from client import SterlingClient
+
+    from .control.helper import FakeControl
+    from .inprocess import sterling_mock
+
+ENV_PREFIX = "PYTEST_STERLING_"
+NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
+LOG_TAIL = 80
+_SERVER = pytest.StashKey["SterlingServer"]()
 _LOG_OFFSET = pytest.StashKey[int]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("sterling-mock", "sterling-mock fixtures")
+    group = parser.getgroup("sterling-mock", "sterling-mock fixtures (sterling, sterling_server)")
+    group.addoption("--sterling-url", help="an external fake or a real Sterling instead of starting the fake")
+    group.addoption("--sterling-user", help="user for --sterling-url (default admin)")
     group.addoption(
-        "--sterling-url", default=None, help="use this server instead of starting the fake (env STERLING_URL)"
+        "--sterling-password", help="its password (default password; prefer PYTEST_STERLING_PASSWORD)"
     )
     group.addoption(
-        "--sterling-user", default=None, help="user for --sterling-url (env STERLING_USER; default admin)"
+        "--sterling-auth", choices=["basic", "token", "jwt"], help="how the client logs in (basic)"
     )
     group.addoption(
-        "--sterling-password", default=None, help="password (env STERLING_PASSWORD; default password)"
+        "--sterling-control-token", help="X-Sterling-Mock-Token of an external fake's control plane"
     )
-    group.addoption(
-        "--sterling-auth",
-        default=None,
-        choices=["basic", "token", "jwt"],
-        help="auth style for the client (env STERLING_AUTH; default basic)",
+    parser.addini("sterling_url", "default for --sterling-url")
+    parser.addini("sterling_user", "default for --sterling-user")
+    parser.addini("sterling_auth", "default for --sterling-auth")
+    parser.addini(
+        "sterling_server_args", "extra `sterling-mock serve` arguments for the started fake", "args"
     )
+
+
+def setting(config: pytest.Config, name: str, default: str = "") -> str:
+    """``--sterling-<name>``, else ``PYTEST_STERLING_<NAME>``, else ini ``sterling_<name>``, else ``default``."""
+    value = config.getoption("--sterling-" + name.replace("_", "-"))
+    if not value:
+        value = os.environ.get(ENV_PREFIX + name.upper(), "")
+    if not value and name in ("url", "user", "auth"):
+        value = config.getini("sterling_" + name)
+    return str(value or default).strip()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    url = setting(config, "url")
+    return f"sterling-mock: fixtures use {url} (not a started fake)" if url else None
 
 
 class NoControlPlane(RuntimeError):
@@ -54,14 +79,15 @@ class NoControlPlane(RuntimeError):
 
 @dataclass
 class SterlingServer:
-    """Where the fixtures point: ``url`` (root), ``base_url`` (``/smcfs/restapi``), credentials, and whether
-    it is a fake (has a control plane)."""
+    """Where the fixtures point: ``url`` (root), ``base_url`` (``/smcfs/restapi``), credentials, whether it is a
+    fake (has a control plane) and, for the fake this plugin started, its process and log."""
 
     url: str
     user: str = "admin"
     password: str = "password"
     auth: str = "basic"
     is_fake: bool = True
+    control_token: str = ""
     log_path: Path | None = None
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
@@ -80,7 +106,13 @@ class SterlingServer:
             lines = handle.read().decode("utf-8", "replace").splitlines()
         return "\n".join(lines[-LOG_TAIL:])
 
+    def check_alive(self) -> None:
+        if self.process is not None and self.process.poll() is not None:
+            raise RuntimeError(f"sterling-mock exited ({self.process.returncode}):\n" + self.log_since(0))
+
     def stop(self) -> None:
+        import subprocess
+
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -90,160 +122,205 @@ class SterlingServer:
                 self.process.wait(5)
 
 
-def _free_port() -> int:
+def start_server(folder: Path, *args: str, timeout: float = 60.0) -> SterlingServer:
+    """``sterling-mock serve`` (gunicorn, as in production) on a free 127.0.0.1 port, its store and log in
+    ``folder``.  The store is thrown away with the session, so it skips fsync (``--durability OFF``); ``args``
+    come last and win."""
+    import socket
+    import subprocess
+    import time
+
+    import requests
+
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_server(folder: Path, *args: str, timeout: float = 30.0) -> SterlingServer:
-    """``sterling-mock serve`` (gunicorn) on a free 127.0.0.1 port with its own store and log in ``folder``."""
-    port = _free_port()
+        port = int(sock.getsockname()[1])
     log_path = folder / f"sterling-mock-{port}.log"
-    cmd = [
-        sys.executable,
-        "-m",
-        "mock_server",
-        "serve",
-        "--port",
-        str(port),
-        "--db",
-        str(folder / f"{port}.db"),
-        "--demo-orders",
-        "0",
-        "--quiet",
-        "--log-level",
-        "info",
-        *args,
-    ]
+    cmd = [sys.executable, "-m", "mock_server", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd += ["--db", str(folder / f"{port}.db"), "--demo-orders", "0", "--durability", "OFF", "--quiet"]
+    cmd += ["--log-level", "info", *args]
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     server = SterlingServer(f"http://127.0.0.1:{port}", log_path=log_path, process=process)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("sterling-mock exited:\n" + server.log_since(0))
+        server.check_alive()
         try:
-            requests.get(server.url + "/_fake/health", timeout=1)
+            requests.get(server.url + "/_fake/health", timeout=2)
             return server
         except requests.ConnectionError:
             time.sleep(0.05)
     server.stop()
-    raise RuntimeError("sterling-mock did not start:\n" + server.log_since(0))
+    raise RuntimeError(f"sterling-mock did not answer within {timeout:.0f} s:\n" + server.log_since(0))
 
 
-def _option(config: pytest.Config, name: str, env: str, default: str | None) -> str | None:
-    value = config.getoption(name)
-    return str(value) if value else os.environ.get(env, default)
+def looks_like_the_fake(root: str) -> bool:
+    """A fake answers ``/_fake/health`` with ``{"status": "ok"}``, or 401 with its own error shape when a control
+    token guards it; a real Sterling (or a gateway in front of one) answers neither."""
+    import requests
+
+    try:
+        response = requests.get(root + "/_fake/health", timeout=10)
+        body = response.json()
+    except (requests.RequestException, ValueError):
+        return False
+    if not isinstance(body, dict):
+        return False
+    if response.status_code == 200:
+        return body.get("status") == "ok"
+    return response.status_code == 401 and isinstance(body.get("error"), dict) and "code" in body["error"]
 
 
 def external_server(config: pytest.Config) -> SterlingServer | None:
-    url = _option(config, "--sterling-url", "STERLING_URL", None)
+    url = setting(config, "url")
     if not url:
         return None
     root = url.rstrip("/").removesuffix("/smcfs/restapi").removesuffix("/smcfs")
-    try:
-        is_fake = requests.get(root + "/_fake/health", timeout=5).status_code in (200, 401)
-    except requests.RequestException:
-        is_fake = False
     return SterlingServer(
         root,
-        user=_option(config, "--sterling-user", "STERLING_USER", "admin") or "admin",
-        password=_option(config, "--sterling-password", "STERLING_PASSWORD", "password") or "password",
-        auth=_option(config, "--sterling-auth", "STERLING_AUTH", "basic") or "basic",
-        is_fake=is_fake,
+        user=setting(config, "user", "admin"),
+        password=setting(config, "password", "password"),
+        auth=setting(config, "auth", "basic"),
+        is_fake=looks_like_the_fake(root),
+        control_token=setting(config, "control_token"),
     )
 
 
 @pytest.fixture(scope="session")
-def sterling_server(request: pytest.FixtureRequest) -> Iterator[SterlingServer]:
-    """The server for this session (per xdist worker): an external one, or the fake started once."""
+def sterling_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SterlingServer]:
+    """The session's server (per xdist worker): an external one, or the fake started once and stopped at the end."""
     external = external_server(request.config)
     if external is not None:
         yield external
         return
-    with tempfile.TemporaryDirectory(prefix="sterling-mock-") as folder:
-        server = start_server(Path(folder))
-        try:
-            yield server
-        finally:
-            server.stop()
+    args = [str(arg) for arg in request.config.getini("sterling_server_args")]
+    server = start_server(tmp_path_factory.mktemp("sterling-mock"), *args)
+    request.config.stash[_SERVER] = server
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class Clock:
+    """The namespace's virtual clock (shared/control-plane.md ``/_fake/clock``); every method answers
+    ``{"now": ISO 8601, "frozen": bool}``."""
+
+    def __init__(self, control: FakeControl) -> None:
+        self._control = control
+
+    def now(self) -> dict[str, Any]:
+        return self._control.clock()
+
+    def freeze(self, at: str | None = None) -> dict[str, Any]:
+        return self._control.freeze(at)
+
+    def unfreeze(self) -> dict[str, Any]:
+        return self._control.unfreeze()
+
+    def set(self, when: str) -> dict[str, Any]:
+        return self._control.set_time(when)
+
+    def advance(self, by: float | str) -> dict[str, Any]:
+        """Seconds or an ISO 8601 duration (``"PT1H"``); agent steps that fall due run."""
+        return self._control.advance(by)
 
 
 class Sterling:
-    """One test's view of the fake: its own namespace, an authenticated client, and control-plane helpers."""
+    """One test's fake: its own namespace, an authenticated client and thin control-plane helpers.
 
-    def __init__(self, server: SterlingServer, namespace: str) -> None:
+    Code under test must send ``headers`` (the namespace header) to see this test's data; against a real
+    Sterling ``headers`` is empty and the control-plane helpers raise :class:`NoControlPlane`.
+    """
+
+    def __init__(
+        self, server: SterlingServer, namespace: str = "default", mock: sterling_mock | None = None
+    ) -> None:
         from client import SterlingClient
 
         self.server = server
         self.namespace = namespace
+        self.mock = mock
+        self.url = server.url
         self.base_url = server.base_url
-        self.headers = {"X-Sterling-Mock-Namespace": namespace} if server.is_fake else {}
-        self.client = SterlingClient(
+        isolated = server.is_fake and namespace != "default"
+        self.headers: dict[str, str] = {NAMESPACE_HEADER: namespace} if isolated else {}
+        self.client: SterlingClient = SterlingClient(
             server.url, server.user, server.password, auth=server.auth, headers=dict(self.headers)
         )
-        self._control: Any = None
+        self._control: FakeControl | None = None
         self._faker: Any = None
 
     @property
-    def control(self) -> Any:
-        """The :class:`~mock_server.control.helper.FakeControl` for this namespace."""
+    def control(self) -> FakeControl:
+        """The whole control plane for this namespace (:class:`~mock_server.control.helper.FakeControl`)."""
         if not self.server.is_fake:
             raise NoControlPlane(f"{self.server.url} is a real Sterling: it has no /_fake/ control plane")
         if self._control is None:
             from .control.helper import FakeControl
 
-            self._control = FakeControl(self.server.url, namespace=self.namespace)
+            self._control = FakeControl(self.server.url, self.namespace, self.server.control_token)
         return self._control
 
-    def create_order(self, seed: int | None = None, **overrides: Any) -> dict[str, Any]:
-        """createOrder with a realistic document from the fixtures' builder; ``overrides`` set what matters."""
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.control)
+
+    def create_order(
+        self, lines: int | None = None, seed: int | None = None, **overrides: Any
+    ) -> dict[str, Any]:
+        """createOrder with a realistic document from ``fixtures.builders``; ``overrides`` set what the test
+        cares about (``EnterpriseCode="Aurora"``); ``seed`` restarts the test's data generator."""
         from fixtures.builders import create_order_input
         from fixtures.provider import sterling_faker
 
         if self._faker is None or seed is not None:
             self._faker = sterling_faker(seed if seed is not None else 0)
-        return dict(self.client.create_order(create_order_input(self._faker, **overrides)))
+        return dict(self.client.create_order(create_order_input(self._faker, lines=lines, **overrides)))
+
+    def seed(self, orders: int = 20, seed: int = 42, **options: Any) -> int:
+        """Realistic orders across statuses, channels and dates (``POST /_fake/seed``)."""
+        return self.control.seed(orders, seed, **options)
 
     def advance(self, order_header_key: str, to: str) -> dict[str, Any]:
-        """Walk an order to a status (1500, 3200, 3700, 9000, 1300) through the real APIs."""
-        return dict(self.control.advance_order(order_header_key, to))
+        """Walk an order to a status (1500, 3200, 3700, 9000, ...) through the real APIs."""
+        return self.control.advance_order(order_header_key, to)
 
     def fault(self, api: str, action: dict[str, Any], **rule: Any) -> dict[str, Any]:
-        """Add a fault rule (shared/control-plane.md), e.g.
-        ``sterling.fault("createOrder", {"type": "http", "status": 503}, times=1)``."""
-        return dict(self.control.add_fault(api, action, **rule))
+        """Add a fault rule, e.g. ``fault("createOrder", {"type": "http", "status": 503}, times=1)``;
+        ``fault("changeOrder", {"type": "error", "code": "YFS10003", "description": "..."})``."""
+        return self.control.add_fault(api, action, **rule)
 
     def throttle(self, rate: float = 1.0, burst: int = 1, enabled: bool = True) -> dict[str, Any]:
-        return dict(self.control.set_throttle(enabled=enabled, rate=rate, burst=burst))
-
-    @property
-    def clock(self) -> Any:
-        """``sterling.clock.freeze(...)``, ``.advance(seconds)``, ``.set_time(iso)`` (the FakeControl methods)."""
-        return self.control
+        """Per-user token bucket for this namespace: past ``burst`` calls at once, HTTP 429 with Retry-After."""
+        return self.control.set_throttle(enabled=enabled, rate=rate, burst=burst)
 
     def calls(self, api: str | None = None, **match: str) -> list[dict[str, Any]]:
-        """Journal entries of this test's namespace, optionally for one API and input attributes."""
+        """The journal, oldest first: every call, or those of ``api`` whose input has each ``match`` attribute
+        (``calls("changeOrder", Action="CANCEL")``)."""
         if api is None:
-            return list(self.control.journal()["entries"])
-        return list(self.control.calls(api, **match))
+            return list(self.control.journal(limit=100_000)["entries"])
+        return self.control.calls(api, **match)
 
     def close(self) -> None:
-        if self.server.is_fake:
-            try:
-                self.control.reset()
-            finally:
-                self.control.close()
-        self.client.close()
+        try:
+            if self.server.is_fake and self.mock is None:
+                self.control.reset()  # the session's server keeps running: leave no data behind
+        finally:
+            if self._control is not None:
+                self._control.close()
+            self.client.close()
 
 
 @pytest.fixture
-def sterling(sterling_server: SterlingServer, request: pytest.FixtureRequest) -> Iterator[Sterling]:
+def sterling(sterling_server: SterlingServer) -> Iterator[Sterling]:
     """A fresh namespace on the session's server: tests (and xdist workers) never see each other's orders."""
-    namespace = "t-" + uuid.uuid4().hex[:12]
-    request.node.stash[_LOG_OFFSET] = sterling_server.log_size()
-    handle = Sterling(sterling_server, namespace)
+    import uuid
+
+    sterling_server.check_alive()
+    handle = Sterling(sterling_server, "t-" + uuid.uuid4().hex[:16])
     try:
         yield handle
     finally:
@@ -251,19 +328,31 @@ def sterling(sterling_server: SterlingServer, request: pytest.FixtureRequest) ->
 
 
 @pytest.fixture
-def sterling_inprocess() -> Iterator[Any]:
-    """The fake in this process, no socket: every ``requests`` call to a ``/smcfs/`` URL is served by it."""
+def sterling_inprocess() -> Iterator[Sterling]:
+    """The same helpers with no server: every ``requests`` call to a ``/smcfs/`` or ``/_fake/`` URL, on any
+    host, is served by a fake in this process, empty for each test (``.mock`` is the ``sterling_mock``)."""
     from .inprocess import sterling_mock
 
     with sterling_mock() as mock:
-        yield mock
+        handle = Sterling(SterlingServer(mock.url), mock=mock)
+        try:
+            yield handle
+        finally:
+            handle.close()
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
-    outcome = yield
-    report = outcome.get_result()
-    if report.failed and _LOG_OFFSET in item.stash:
-        server = item.funcargs.get("sterling_server") if hasattr(item, "funcargs") else None
-        if isinstance(server, SterlingServer) and server.log_path is not None:
-            report.sections.append(("sterling-mock server log", server.log_since(item.stash[_LOG_OFFSET])))
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    server = item.config.stash.get(_SERVER, None)
+    item.stash[_LOG_OFFSET] = server.log_size() if server is not None else 0  # else it starts in this setup
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report = yield
+    server = item.config.stash.get(_SERVER, None)
+    if report.failed and server is not None and "sterling_server" in getattr(item, "fixturenames", ()):
+        log = server.log_since(item.stash.get(_LOG_OFFSET, 0))
+        report.sections.append((f"sterling-mock server log ({server.log_path})", log or "(nothing logged)"))
+    return report
