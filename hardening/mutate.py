@@ -137,6 +137,8 @@ def garbage(rng: random.Random) -> bytes:
         b'{"A": 1, "A": {"B": 2}}',
         b'{"Order": [1, 2, 3]}',
         bytes(rng.randrange(256) for _ in range(rng.randint(1, 300))),
+        b"<Order><OrderLines>" + b"<OrderLine/>" * 25_000 + b"</OrderLines></Order>",  # past MAX_ELEMENTS
+        b"<Order " + b" ".join(b'A%d="1"' % i for i in range(1500)) + b"/>",  # past MAX_ATTRIBUTES
     ]
     return rng.choice(choices)
 

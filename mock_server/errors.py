@@ -264,3 +264,8 @@ class ShipmentNodeConflict(SterlingError):
 class ShipmentClosed(SterlingError):
     code = "MOCK0206"
     description = "The shipment is already shipped or cancelled and cannot be changed."
+
+
+class DocumentTooLarge(SterlingError):
+    code = "MOCK0009"
+    description = "The input document has more elements or attributes than the configured limit."

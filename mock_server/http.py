@@ -8,6 +8,7 @@ from flask import Request, Response
 
 from client.wire import Doc, WireError, from_json, from_xml, to_json, to_xml
 
+from . import limits
 from .context import Output
 from .errors import (
     DocumentTooDeep,
@@ -48,9 +49,13 @@ def parse_document(body: bytes, fmt: str, max_depth: int) -> tuple[str | None, D
     """``(root name or None for JSON, document)``; parse failures become Sterling errors."""
     try:
         if fmt == "xml":
+            limits.check_xml_attributes(body)
             root, doc = from_xml(body, max_depth=max_depth)
+            limits.check_elements(doc)
             return root, doc
-        return None, from_json(body, max_depth=max_depth)
+        doc = from_json(body, max_depth=max_depth)
+        limits.check_elements(doc)
+        return None, doc
     except WireError as exc:
         if exc.kind == "doctype":
             raise ForbiddenXml(exc.message) from None

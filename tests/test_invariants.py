@@ -19,10 +19,34 @@ from tests.conftest import BASIC
 MIX = {"1100": 1.0, "1500": 1.0, "3200": 1.0, "3700": 1.0, "9000": 0.5}
 
 
+WALK = ("scheduleOrder", "releaseOrder", "createShipment")
+
+
 @pytest.fixture
 def seeded() -> Iterator[Flask]:
+    """Seeded orders across the pipeline, plus one order at each step built through the APIs (so each status
+    the tests need exists whatever the seeder's mix)."""
     app = create_app(Settings(db=":memory:", demo_orders=0, journal_limit=15))
     seed_orders(app.extensions["sterling_mock"], "default", 16, seed=7, options=SeedOptions(statuses=MIX))
+    client = app.test_client()
+    for steps in range(len(WALK) + 1):
+        line = {"PrimeLineNo": "1", "SubLineNo": "1", "OrderedQty": "2", "Item": {"ItemID": "A"}}
+        order = {"EnterpriseCode": "E", "OrderNo": f"WALK-{steps}", "OrderLines": {"OrderLine": [line]}}
+        key = client.post("/smcfs/restapi/invoke/createOrder", json=order, headers=BASIC).json[
+            "OrderHeaderKey"
+        ]
+        for api in WALK[:steps]:
+            doc: dict[str, Any] = {"OrderHeaderKey": key}
+            if api == "createShipment":
+                doc = {
+                    "ShipmentLines": {
+                        "ShipmentLine": [{"OrderHeaderKey": key, "PrimeLineNo": "1", "SubLineNo": "1"}]
+                    }
+                }
+            assert client.post(f"/smcfs/restapi/invoke/{api}", json=doc, headers=BASIC).status_code in (
+                200,
+                204,
+            )
     yield app
 
 
@@ -60,7 +84,7 @@ def test_a_store_built_by_the_apis_is_consistent(seeded: Flask) -> None:
 
 def test_min_max_out_of_step_with_status_rows_is_reported(seeded: Flask) -> None:
     store = _store(seeded)
-    key, _ = _order(store, "3700")
+    key, _ = _order(store, "3350")
     _rewrite(store, key, lambda o: o.update(MaxOrderStatus="1100"))
     assert any(f"default/{key}: order Min/Max" in p for p in check(store))
 
