@@ -32,6 +32,11 @@ CONTROL: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "/_fake/summary", {}),
     ("GET", "/_fake/state", {}),
     ("GET", "/_fake/namespaces", {}),
+    (
+        "PUT",
+        "/_fake/state",
+        {"format": "sterling-mock-snapshot", "version": 1, "tables": {"orders": [{"ohk": "1", "doc": "{}"}]}},
+    ),
     ("GET", "/_fake/faults", {}),
     (
         "POST",
@@ -135,7 +140,11 @@ def control(rng: random.Random, key: str) -> Request:
     query = rng.choice(["", f"limit={quote(_odd(rng))}", f"api={quote(_odd(rng))}&since={quote(_odd(rng))}"])
     body = _json(rng, doc) if method in ("POST", "PUT") else b""
     headers = {"Content-Type": "application/json"}
-    if rng.random() < 0.1:
+    if path == "/_fake/state" and method == "PUT":
+        headers["X-Sterling-Mock-Namespace"] = (
+            "fz"  # a snapshot replaces the namespace: keep default's orders
+        )
+    elif rng.random() < 0.1:
         headers["X-Sterling-Mock-Namespace"] = rng.choice(["fz", "", "../x", "é", "a" * 200])
     return Request("control", method, path, query, body, headers)
 

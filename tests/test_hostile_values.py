@@ -146,3 +146,52 @@ def test_console_clock_beyond_year_9000_is_a_message_not_500(client: FlaskClient
         assert answer.status_code == 303
         assert "err=1" in answer.headers["Location"]
     assert client.get("/_fake/clock").json["now"] < "9000"
+
+
+def _snapshot(orders: list[dict[str, object]]) -> dict[str, object]:
+    return {"format": "sterling-mock-snapshot", "version": 1, "tables": {"orders": orders}}
+
+
+@pytest.mark.parametrize(
+    ("orders", "message"),
+    [
+        ([{"ohk": "1"}], "the snapshot's rows do not fit the store: NOT NULL constraint failed"),
+        (
+            [
+                {
+                    "ohk": "1",
+                    "enterprise_code": "E",
+                    "document_type": "0001",
+                    "order_no": "1",
+                    "order_date": "2025-01-01T00:00:00.000",
+                    "createts": "2025-01-01T00:00:00.000",
+                    "modifyts": "2025-01-01T00:00:00.000",
+                    "min_status": "1100",
+                    "max_status": "1100",
+                    "doc": {"text": "not json"},
+                }
+            ],
+            "tables.orders: the doc of 1 is not a JSON object",
+        ),
+    ],
+)
+def test_a_broken_snapshot_is_refused_and_changes_nothing(
+    client: FlaskClient, orders: list[dict[str, object]], message: str
+) -> None:
+    client.post("/smcfs/restapi/invoke/createOrder", json={"EnterpriseCode": "E"}, headers=BASIC)
+    answer = client.put("/_fake/state", json=_snapshot(orders))
+    assert answer.status_code == 400
+    assert answer.json["error"]["code"] == "INVALID_SNAPSHOT"
+    assert answer.json["error"]["message"].startswith(message)
+    assert client.get("/_fake/summary").json["orders"] == 1
+
+
+def test_a_snapshot_with_a_duplicate_order_is_refused(client: FlaskClient) -> None:
+    client.post("/smcfs/restapi/invoke/createOrder", json={"EnterpriseCode": "E"}, headers=BASIC)
+    snapshot = client.get("/_fake/state").json
+    snapshot["tables"]["orders"].append(snapshot["tables"]["orders"][0])
+    answer = client.put("/_fake/state", json=snapshot)
+    assert answer.status_code == 400
+    assert "UNIQUE constraint failed" in answer.json["error"]["message"]
+    snapshot["tables"]["orders"].pop()
+    assert client.put("/_fake/state", json=snapshot).status_code == 200  # the export itself round-trips

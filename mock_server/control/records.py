@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import orjson
 from flask import Response, request
 
 from .. import clock, faults, journal, snapshot, throttle
 from ..errors import SterlingError
 from ..journal import side_write
+from ..store import Tx
 from . import ControlError, bp, fake, invalid, json_response, namespace, no_content
 
 
@@ -74,6 +77,17 @@ def export_state() -> Response:
         return json_response(snapshot.export(tx, namespace()))
 
 
+def _check_documents(tx: Tx, ns: str) -> None:
+    """Every imported order must be a JSON object, or each later read of it would fail."""
+    for key, raw in tx.conn.execute("SELECT ohk, doc FROM orders WHERE ns=?", (ns,)):
+        try:
+            valid = isinstance(orjson.loads(raw), dict)
+        except orjson.JSONDecodeError:
+            valid = False
+        if not valid:
+            raise snapshot.SnapshotError(f"tables.orders: the doc of {key} is not a JSON object")
+
+
 @bp.put("/state")
 def import_state() -> Response:
     """Replace the namespace's state with a snapshot (from any namespace); all or nothing."""
@@ -86,8 +100,13 @@ def import_state() -> Response:
     try:
         with fake().store.write() as tx:
             counts = snapshot.import_(tx, ns, data)
+            _check_documents(tx, ns)
     except snapshot.SnapshotError as exc:
         raise ControlError(400, "INVALID_SNAPSHOT", str(exc)) from None
+    except sqlite3.Error as exc:  # a missing column, a duplicate key: the import is rolled back
+        raise ControlError(
+            400, "INVALID_SNAPSHOT", f"the snapshot's rows do not fit the store: {exc}"
+        ) from None
     return json_response({"imported": counts, "namespace": ns})
 
 
