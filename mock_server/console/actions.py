@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from flask import redirect, request
 from werkzeug.wrappers import Response
@@ -124,7 +125,7 @@ ORDER_ACTIONS: dict[str, Callable[[str, str], str]] = {
 def order_action(order_key: str, action: str) -> Response:
     refuse_if_read_only()
     ns = namespace()
-    path = f"/orders/{order_key}"
+    path = f"/orders/{quote(order_key, safe='')}"
     handler = ORDER_ACTIONS.get(action)
     if handler is None:
         return _back(path, ns, f"Unknown action {action!r}.", error=True)
