@@ -91,7 +91,7 @@ def order_detail(order_key: str) -> Response:
         payments=as_list(_get(order, "PaymentMethods", "PaymentMethod")),
         releases=releases,
         shipments=shipments,
-        audits=list(reversed(audits)),
+        audits=[(audit, _modification_types(audit)) for audit in reversed(audits)],
         notes=as_list(_get(stored, "Notes", "Note")),
         raw_json=raw_json.decode("utf-8"),
         raw_xml=raw_xml.decode("utf-8"),
@@ -102,6 +102,15 @@ def order_detail(order_key: str) -> Response:
         as_list=as_list,
         message=_message(),
     )
+
+
+def _modification_types(audit: Doc) -> list[str]:
+    """The audit's modification types once each (they repeat per level: the order and each line)."""
+    names: dict[str, None] = {}
+    for level in as_list(_get(audit, "OrderAuditLevels", "OrderAuditLevel")):
+        for kind in as_list(_get(level, "ModificationTypes", "ModificationType")):
+            names.setdefault(str(kind.get("Name", "")), None)
+    return [name for name in names if name]
 
 
 def _get(doc: Doc, wrapper: str, name: str) -> Any:
