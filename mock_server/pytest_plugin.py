@@ -101,10 +101,22 @@ class SterlingServer:
     def log_since(self, offset: int) -> str:
         if not self.log_path or not self.log_path.exists():
             return ""
+        self._settle()
         with open(self.log_path, "rb") as handle:
             handle.seek(offset)
             lines = handle.read().decode("utf-8", "replace").splitlines()
         return "\n".join(lines[-LOG_TAIL:])
+
+    def _settle(self, quiet: float = 0.2, limit: float = 2.0) -> None:
+        """gunicorn writes a request's access line just after sending the answer, so the test may fail before
+        the line of its last call is there: wait until the log has been still for ``quiet`` seconds."""
+        import time
+
+        size, still_since, deadline = self.log_size(), time.monotonic(), time.monotonic() + limit
+        while time.monotonic() < deadline and time.monotonic() - still_since < quiet:
+            time.sleep(0.02)
+            if self.log_size() != size:
+                size, still_since = self.log_size(), time.monotonic()
 
     def check_alive(self) -> None:
         if self.process is not None and self.process.poll() is not None:
