@@ -36,7 +36,7 @@ def small_bulk(monkeypatch: pytest.MonkeyPatch) -> None:
 def seeded(count: int, seed_value: int = 3) -> tuple[Flask, FlaskClient]:
     app = create_app(Settings(db=":memory:", demo_orders=0))
     client = app.test_client()
-    for body in ({"set": FROZEN}, {"freeze": True}):
+    for body in ({"freeze": True}, {"set": FROZEN}):  # freeze first: setting a frozen clock is exact
         assert client.post("/_fake/clock", json=body).status_code == 200
     fake: Fake = app.extensions["sterling_mock"]
     assert seed.seed_orders(fake, "default", count, seed=seed_value) == count
