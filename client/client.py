@@ -17,6 +17,11 @@ from .wire import Doc, WireError, as_list, from_json, from_xml, to_json, to_xml
 #: Input root element of each API (XML needs it; JSON drops it).  Unknown APIs default to ``Order``.
 INPUT_ROOTS = {
     "login": "Login",
+    "createOrder": "Order",
+    "getOrderDetails": "Order",
+    "getOrderList": "Order",
+    "changeOrder": "Order",
+    "deleteOrder": "Order",
     "getOrderLineList": "OrderLine",
     "getOrderAuditList": "OrderAudit",
     "scheduleOrder": "ScheduleOrder",

@@ -12,6 +12,7 @@ from typing import Any
 import requests
 
 from client import RetryPolicy, SterlingApiError, SterlingClient, TransportError
+from client.client import INPUT_ROOTS
 from client.wire import Doc, from_json, from_xml, to_json, to_xml
 from fixtures.validate import OUTPUT_SCHEMAS, SchemaViolation, errors_document, validate
 
@@ -19,29 +20,6 @@ from .target import Target
 
 NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
 TYPES = {"json": "application/json", "xml": "application/xml"}
-#: Input root of each API (JSON drops it on the wire; XML needs it).
-INPUT_ROOTS = {
-    "createOrder": "Order",
-    "getOrderDetails": "Order",
-    "getOrderList": "Order",
-    "changeOrder": "Order",
-    "deleteOrder": "Order",
-    "getOrderLineList": "OrderLine",
-    "getOrderAuditList": "OrderAudit",
-    "scheduleOrder": "ScheduleOrder",
-    "releaseOrder": "ReleaseOrder",
-    "changeOrderStatus": "OrderStatusChange",
-    "getOrderReleaseList": "OrderRelease",
-    "createShipment": "Shipment",
-    "confirmShipment": "Shipment",
-    "changeShipment": "Shipment",
-    "getShipmentDetails": "Shipment",
-    "getShipmentList": "Shipment",
-    "getShipmentListForOrder": "Order",
-    "multiApi": "MultiApi",
-    "getPage": "Page",
-    "login": "Login",
-}
 SHOWN_BYTES = 1500
 
 
