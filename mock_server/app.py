@@ -12,7 +12,15 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntity
 
 from . import console, control, interop, resources, rest
 from .dispatch import Fake
-from .errors import BodyTooLarge, InternalError, MethodNotAllowed, NotFound, RequestTimeout, SterlingError
+from .errors import (
+    BodyTooLarge,
+    InternalError,
+    MalformedDocument,
+    MethodNotAllowed,
+    NotFound,
+    RequestTimeout,
+    SterlingError,
+)
 from .faults import ConnectionFaults, FaultAbort, FaultHttp
 from .http import NAMESPACE_HEADER, response_format, rest_error
 from .settings import Settings
@@ -50,6 +58,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(console.bp)
     app.wsgi_app = ConnectionFaults(CollapseSlashes(app.wsgi_app))  # type: ignore[method-assign]
     app.before_request(_read_body_in_time)
+    app.before_request(_refuse_nul)
     _register_errors(app)
     return app
 
@@ -69,6 +78,21 @@ def _read_body_in_time() -> None:
             request.get_data(cache=True)
         except (TimeoutError, OSError, ClientDisconnected) as exc:
             raise RequestTimeout(f"{type(exc).__name__} while reading the request body.") from None
+
+
+def _refuse_nul(*, nul: str = "\x00") -> None:
+    """U+0000 in a path, query or form field is refused on every door: no XML document can carry it, and
+    PostgreSQL's text cannot hold it (so both stores answer alike)."""
+    form = request.mimetype == "application/x-www-form-urlencoded"
+    if (
+        nul in request.path
+        or b"%00" in request.query_string
+        or b"\x00" in request.query_string
+        or (form and b"%00" in request.get_data(cache=True))
+    ):
+        raise MalformedDocument(
+            "The request carries the character U+0000 (%00), which Sterling cannot store."
+        )
 
 
 def _register_errors(app: Flask) -> None:

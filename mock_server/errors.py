@@ -132,6 +132,11 @@ class NotFound(SterlingError):
     http_status = 404
 
 
+class KeyTooLong(SterlingError):
+    code = "MOCK0011"
+    description = "A key attribute is longer than the store keeps (500 bytes)."
+
+
 class RequestTimeout(SterlingError):
     code = "MOCK0010"
     description = "The request body did not arrive in time."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import Request, Response
 
@@ -55,6 +56,8 @@ def parse_document(body: bytes, fmt: str, max_depth: int) -> tuple[str | None, D
             return root, doc
         doc = from_json(body, max_depth=max_depth)
         limits.check_elements(doc)
+        if b"\\u0000" in body and _has_nul(doc):
+            raise MalformedDocument("The document carries the character U+0000, which XML cannot carry.")
         return None, doc
     except WireError as exc:
         if exc.kind == "doctype":
@@ -62,6 +65,16 @@ def parse_document(body: bytes, fmt: str, max_depth: int) -> tuple[str | None, D
         if exc.kind == "depth":
             raise DocumentTooDeep(exc.message) from None
         raise MalformedDocument(exc.message) from None
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any("\x00" in key or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
 
 
 def render_output(output: Output, fmt: str, *, status: int = 200) -> Response:

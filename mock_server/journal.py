@@ -1,8 +1,9 @@
 """The request journal: every call recorded per namespace, bounded, documents truncated and secrets masked.
 
 Journal rows, fault consumption and throttle buckets are written through a *side* connection with
-``synchronous=NORMAL``: they are bookkeeping, not acknowledged business data, so they skip the fsync that
-``durability=FULL`` pays on order writes (a journal write per read call would otherwise cost an fsync).
+``synchronous=NORMAL`` (on PostgreSQL, a transaction with ``synchronous_commit`` off): they are bookkeeping,
+not acknowledged business data, so they skip the fsync that ``durability=FULL`` pays on order writes (a
+journal write per read call would otherwise cost an fsync).
 """
 
 from __future__ import annotations
@@ -40,8 +41,8 @@ RENDER_CACHE_KEEP = 20_000
 @contextmanager
 def side_write(store: Store) -> Iterator[Tx]:
     """A write transaction for bookkeeping rows (journal, faults, buckets) without the per-commit fsync."""
-    if store.memory:
-        with store.write() as tx:
+    if store.memory or store.postgres is not None:  # PostgreSQL: synchronous_commit off for this transaction
+        with store.write(side=True) as tx:
             yield tx
         return
     conn = _side_connection(store)
@@ -96,7 +97,7 @@ def _side_connection(store: Store) -> sqlite3.Connection:
 def bump(tx: Tx, ns: str, name: str, by: int = 1) -> int:
     row = tx.conn.execute(
         "INSERT INTO control_counters(ns, name, value) VALUES(?, ?, ?) "
-        "ON CONFLICT(ns, name) DO UPDATE SET value = value + excluded.value RETURNING value",
+        "ON CONFLICT(ns, name) DO UPDATE SET value = control_counters.value + excluded.value RETURNING value",
         (ns, name, by),
     ).fetchone()
     return int(row[0])
@@ -195,14 +196,14 @@ def append(tx: Tx, entry: Entry, duration_ms: float, *, limit: int, doc_bytes: i
         "INSERT INTO journal(ns, time, user, transport, api, http_status, duration_ms, error_code, fault, "
         "input, output) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            entry.ns,
+            _text(entry.ns),
             entry.time,
-            entry.user,
+            _text(entry.user),
             entry.transport,
-            entry.api,
+            _text(entry.api),
             entry.http_status,
             round(duration_ms, 3),
-            entry.error_code,
+            _text(entry.error_code),
             entry.fault,
             _pack(encode_document(entry.input, doc_bytes)),
             _pack(encode_document(entry.output, doc_bytes)),
@@ -217,6 +218,11 @@ def append(tx: Tx, entry: Entry, duration_ms: float, *, limit: int, doc_bytes: i
         )
         bump(tx, entry.ns, "journal_entries", -excess)
         bump(tx, entry.ns, "journal_dropped", excess)
+
+
+def _text(value: str) -> str:
+    """U+0000 written as ``\\u0000``: text columns cannot hold it on PostgreSQL (a refused path may carry it)."""
+    return value.replace("\x00", "\\u0000") if "\x00" in value else value
 
 
 def _pack(data: bytes | None) -> bytes | None:

@@ -11,6 +11,7 @@ from client.wire import Doc, as_list, child
 from . import clock, masterdata, render, statuses
 from .context import Ctx
 from .errors import InvalidOrder, InvalidValue, MandatoryMissing, RecordAlreadyExists
+from .store import check_keys
 
 TWO = Decimal("0.01")
 # Sterling keeps quantities and amounts in fixed-precision decimal columns, so a value of 10^15 or more,
@@ -189,6 +190,12 @@ def new_order(ctx: Ctx, doc: Doc) -> Doc:
             "EnterpriseCode is mandatory for createOrder.", attributes={"Name": "EnterpriseCode"}
         )
     document_type = order.setdefault("DocumentType", "0001")
+    keys = {name: present(order, name) for name in ("OrderHeaderKey", "OrderNo")}
+    check_keys(
+        EnterpriseCode=enterprise,
+        DocumentType=str(document_type),
+        **{name: value for name, value in keys.items() if value is not None},
+    )
     stamp = ctx.stamp()
     key = present(order, "OrderHeaderKey") or ctx.new_key()
     if ctx.tx.order_exists(ctx.ns, key):
