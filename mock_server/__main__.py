@@ -8,11 +8,16 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .db import redact
 from .settings import Settings, parse_users
 
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", help="SQLite file, sqlite:///PATH or :memory: (default var/sterling-mock.db)")
+    parser.add_argument(
+        "--db",
+        help="SQLite file, sqlite:///PATH or :memory: (default var/sterling-mock.db), or "
+        "postgresql://user:pass@host:port/dbname[?schema=NAME] for a store shared by several instances",
+    )
     parser.add_argument("--seed", type=int, help="seed of the demo data (default 42)")
     parser.add_argument("--auth-style", choices=["ANY", "BASIC", "STANDARD", "JWT", "OPEN"], type=str.upper)
     parser.add_argument("--users", help="user:password[,user:password...] (default admin:password)")
@@ -109,7 +114,7 @@ def banner(settings: Settings, orders: int, example: tuple[str, str] | None = No
             "sterling-mock: a fake IBM Sterling OMS",
             f"  base URL     {base}",
             f"  demo login   {user} / {password}   (Basic auth, or POST /invoke/login for a token)",
-            f"  store        {settings.db}  ({orders} orders)",
+            f"  store        {redact(settings.db)}  ({orders} orders)",
             f"  control      http://{settings.host}:{settings.port}/_fake/health",
             f"  console      http://{settings.host}:{settings.port}/_fake/console/"
             + ("?token=<control token>" if settings.control_token else "")
@@ -160,8 +165,8 @@ def cmd_seed(args: argparse.Namespace) -> int:
     created = seed_orders(fake, args.namespace, args.orders, seed=settings.seed)
     elapsed = time.perf_counter() - started
     fake.store.close()
-    size = os.path.getsize(fake.store.path) if not fake.store.memory else 0
-    print(f"seeded {created} orders into {settings.db} in {elapsed:.1f} s ({size / 1e6:.1f} MB)")
+    size = os.path.getsize(fake.store.path) if fake.store.dialect == "sqlite" and not fake.store.memory else 0
+    print(f"seeded {created} orders into {redact(settings.db)} in {elapsed:.1f} s ({size / 1e6:.1f} MB)")
     return 0
 
 

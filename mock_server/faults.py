@@ -186,7 +186,7 @@ def listing(tx: Tx, ns: str) -> list[dict[str, Any]]:
 
 
 def delete(tx: Tx, ns: str, fault_id: str) -> bool:
-    return tx.conn.execute("DELETE FROM faults WHERE ns=? AND id=?", (ns, fault_id)).rowcount > 0
+    return int(tx.conn.execute("DELETE FROM faults WHERE ns=? AND id=?", (ns, fault_id)).rowcount) > 0
 
 
 def clear(tx: Tx, ns: str) -> None:

@@ -172,8 +172,8 @@ def put(tx: Tx, ns: str, flow: dict[str, Any]) -> None:
 
 def delete(tx: Tx, ns: str, name: str | None) -> int:
     if name is None:
-        return tx.conn.execute("DELETE FROM flows WHERE ns=?", (ns,)).rowcount
-    return tx.conn.execute("DELETE FROM flows WHERE ns=? AND name=?", (ns, name)).rowcount
+        return int(tx.conn.execute("DELETE FROM flows WHERE ns=?", (ns,)).rowcount)
+    return int(tx.conn.execute("DELETE FROM flows WHERE ns=? AND name=?", (ns, name)).rowcount)
 
 
 def listing(tx: Tx, ns: str, settings: Settings) -> list[dict[str, Any]]:

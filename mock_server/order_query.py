@@ -235,7 +235,9 @@ def _cond_sql(cond: Cond, column: str) -> tuple[str, list[Any]] | None:
     if op == "LIKE":
         return f"instr({column}, ?) > 0", [cond.value]
     if op == "ELIKE":
-        return f"substr({column}, -?) = ?", [len(cond.value), cond.value]
+        size = len(cond.value)  # no negative substr start: PostgreSQL reads it differently
+        sql = f"length({column}) >= ? AND substr({column}, length({column}) - ?) = ?"
+        return sql, [size, size - 1, cond.value]
     return None
 
 
@@ -325,7 +327,7 @@ def _index_hint(ctx: Ctx, p: Plan, sql_order: list[tuple[str, bool]]) -> str:
     for column, sql, params in p.ranges:
         index = _RANGE_INDEXES[column]
         count = ctx.tx.conn.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM orders INDEXED BY {index} WHERE ns = ? AND {sql} LIMIT ?)",
+            f"SELECT count(*) FROM (SELECT 1 FROM orders INDEXED BY {index} WHERE ns = ? AND {sql} LIMIT ?) AS capped",
             [ctx.ns, *params, PROBE + 1],
         ).fetchone()[0]
         if count <= PROBE and (best is None or count < best[0]):

@@ -229,7 +229,7 @@ def _journal(store: Store, mode: str) -> str:
     rollback journal only copies the few pages that existed before a transaction; new pages go straight to
     the file.  With other connections open (a running server) the switch is refused and WAL stays.
     """
-    if store.memory:
+    if store.memory or store.postgres is not None:
         return mode
     conn = store.connection()
     before = str(conn.execute("PRAGMA journal_mode").fetchone()[0]).upper()
@@ -247,6 +247,9 @@ def _indexes_rebuilt_after(store: Store, count: int) -> Iterator[None]:
     """Drop the randomly filled indexes while ``count`` clones go in and build them again afterwards, when the
     clones are at least as many as the rows already there (a sort beats a million random inserts).  The
     store creates missing indexes when it opens, so even an interrupted seed leaves none missing for long."""
+    if store.postgres is not None:  # PostgreSQL maintains its indexes well enough; no catalogue games
+        yield
+        return
     with store.write() as tx:
         existing = int(tx.conn.execute("SELECT count(*) FROM orders").fetchone()[0])
         marks = ",".join("?" * len(RANDOM_INDEXES))
@@ -275,7 +278,9 @@ def _write_all(store: Store, ns: str, clones: Clones, bounds: list[tuple[int, in
             with store.write() as tx:
                 # the date and item indexes take random inserts: with the default page cache a million orders
                 # spill index pages to the WAL again and again
-                tx.conn.execute(f"PRAGMA cache_size={BULK_CACHE_KIB}")
+                if tx.dialect == "sqlite":
+                    tx.conn.execute(f"PRAGMA cache_size={BULK_CACHE_KIB}")
                 write_rows(tx, ns, rows)
-    with store.write() as tx:
-        tx.conn.execute(f"PRAGMA cache_size={DEFAULT_CACHE_KIB}")
+    if store.postgres is None:
+        with store.write() as tx:
+            tx.conn.execute(f"PRAGMA cache_size={DEFAULT_CACHE_KIB}")

@@ -31,17 +31,20 @@ def prepare(settings: Settings) -> tuple[Flask, int, tuple[str, str] | None]:
     """Create the app, seed an empty store with demo orders, and release the master's connection."""
     app = create_app(settings)
     fake = app.extensions["sterling_mock"]
-    with fake.store.read() as tx:
-        count = tx.count_orders("default")
-    if count == 0 and settings.demo_orders > 0:
-        from .seed import seed_orders  # only then: it imports the fixture builders (faker, xmlschema: 0.5 s)
+    with fake.store.startup():  # instances starting together on one PostgreSQL database seed it once
+        with fake.store.read() as tx:
+            count = tx.count_orders("default")
+        if count == 0 and settings.demo_orders > 0:
+            from .seed import (
+                seed_orders,
+            )  # only then: it imports the fixture builders (faker, xmlschema: 0.5 s)
 
-        count = seed_orders(fake, "default", settings.demo_orders, seed=settings.seed)
+            count = seed_orders(fake, "default", settings.demo_orders, seed=settings.seed)
     with fake.store.read() as tx:
         row = tx.conn.execute(
             "SELECT enterprise_code, order_no FROM orders WHERE ns='default' ORDER BY id LIMIT 1"
         ).fetchone()
-    fake.store.close()  # never carry an SQLite connection across fork
+    fake.store.close()  # never carry a connection across fork
     return app, count, (row[0], row[1]) if row else None
 
 

@@ -3,7 +3,7 @@
 The snapshot is generic over the per-namespace tables (core and every schema area), so a table another
 area adds is carried without changes here.  Left out on purpose: the request journal and the control
 counters (a record of calls, not state), throttle buckets (they restart full), login tokens (secrets) and
-row ids private to SQLite (``INTEGER PRIMARY KEY`` columns; row order is kept).  Bytes travel as
+row ids private to the database (``INTEGER PRIMARY KEY`` columns; row order is kept).  Bytes travel as
 ``{"text": ...}`` when they are UTF-8, else ``{"b64": ...}``.
 """
 
@@ -30,11 +30,13 @@ def tables() -> list[str]:
 
 def _columns(tx: Tx, table: str) -> tuple[list[str], bool]:
     """Columns to carry (without ``ns`` and a rowid alias) and whether the table has a rowid alias."""
-    info = tx.conn.execute(f"PRAGMA table_info({table})").fetchall()
-    pk = [row for row in info if row[5]]
-    alias = len(pk) == 1 and str(pk[0][2]).upper() == "INTEGER"
-    skip = {"ns", *([pk[0][1]] if alias else [])}
-    return [str(row[1]) for row in info if row[1] not in skip], alias
+    info = tx.columns(table)
+    keys = [name for name, rowid in info if rowid]
+    return [name for name, rowid in info if name != "ns" and not rowid], bool(keys)
+
+
+def _rowid(tx: Tx, table: str) -> str:
+    return next(name for name, rowid in tx.columns(table) if rowid)
 
 
 def _out(value: Any) -> Any:
@@ -63,7 +65,7 @@ def export(tx: Tx, ns: str) -> dict[str, Any]:
     data: dict[str, list[dict[str, Any]]] = {}
     for table in tables():
         columns, alias = _columns(tx, table)
-        order = " ORDER BY rowid" if alias else ""
+        order = f" ORDER BY {_rowid(tx, table)}" if alias else ""
         rows = tx.conn.execute(
             f"SELECT {', '.join(columns)} FROM {table} WHERE ns=?{order}", (ns,)
         ).fetchall()

@@ -8,6 +8,7 @@ read right after a write sees the write (shared/performance-notes.md).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -20,9 +21,12 @@ from typing import Any
 
 import orjson
 
-from . import schema
+from . import db, schema
 
 SCHEMA_VERSION = 1
+#: Bytes (UTF-8) a key attribute may have: indexed columns are bounded on PostgreSQL (a b-tree entry holds at
+#: most ~2.7 KB) and must behave alike on both backends.  Sterling's own columns are 24-40 characters.
+KEY_BYTES = 500
 
 #: Tables that hold per-namespace state; ``reset`` empties exactly these, so nothing can be forgotten.
 CORE_NS_TABLES = ("orders", "order_lines", "sequences", "namespaces", "tokens", "kv")
@@ -79,21 +83,37 @@ def _path_of(url: str) -> str:
 
 
 class Store:
-    """One SQLite database (file or memory) shared by every worker process of the server."""
+    """One database shared by every worker process of the server (and, on PostgreSQL, by every instance):
+    an SQLite file or memory, or a PostgreSQL URL (``db.py``)."""
 
     def __init__(self, url: str = ":memory:", *, durability: str = "FULL") -> None:
-        self.path = _path_of(url)
-        self.memory = self.path == ":memory:"
+        redirect = os.environ.get(db.REDIRECT_ENV, "")
+        if redirect and not db.is_postgres(url):
+            url = db.redirected(_path_of(url), redirect)
+        self.url = url
         self.durability = durability.upper()
+        self.postgres: db.Postgres | None = None
         self._local = threading.local()
         self._lock = threading.RLock()
         self._shared: sqlite3.Connection | None = None
+        if db.is_postgres(url):
+            self.path = db.redact(url)
+            self.memory = False
+            self.postgres = db.Postgres(url, synchronous=self.durability == "FULL")
+            self.postgres.migrate([*SCHEMA, *schema.statements()], SCHEMA_VERSION)
+            return
+        self.path = _path_of(url)
+        self.memory = self.path == ":memory:"
         if self.memory:
             # One connection for every thread: an in-memory database lives and dies with its connection.
             self._shared = self._open(f"file:sterling-mock-{uuid.uuid4().hex}?mode=memory", uri=True)
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._migrate()
+
+    @property
+    def dialect(self) -> str:
+        return "postgresql" if self.postgres is not None else "sqlite"
 
     # ------------------------------------------------------------------------------------ connections
 
@@ -108,6 +128,10 @@ class Store:
         return conn
 
     def connection(self) -> sqlite3.Connection:
+        """This thread's SQLite connection (SQLite only: PostgreSQL connections come from the pool per
+        transaction)."""
+        if self.postgres is not None:
+            raise RuntimeError("connection() is SQLite's; use write() or read()")
         if self._shared is not None:
             return self._shared
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -117,6 +141,9 @@ class Store:
         return conn
 
     def close(self) -> None:
+        if self.postgres is not None:
+            self.postgres.close()
+            return
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
@@ -128,6 +155,8 @@ class Store:
     def after_fork(self) -> None:
         """A forked worker must not reuse its parent's connection."""
         self._local = threading.local()
+        if self.postgres is not None:
+            self.postgres.after_fork()
 
     def _migrate(self) -> None:
         with self.write() as tx:
@@ -139,11 +168,27 @@ class Store:
             elif int(row[0]) > SCHEMA_VERSION:
                 raise RuntimeError(f"database schema {row[0]} is newer than this fake ({SCHEMA_VERSION})")
 
+    @contextmanager
+    def startup(self) -> Iterator[None]:
+        """Held while a starting instance looks at the store and seeds it: two instances starting on one
+        PostgreSQL database at once must not both seed the demo book."""
+        if self.postgres is None:
+            yield
+            return
+        with self.postgres.exclusive(self.postgres.startup_key):
+            yield
+
     # ------------------------------------------------------------------------------------ transactions
 
     @contextmanager
-    def write(self) -> Iterator[Tx]:
-        """One write transaction (``BEGIN IMMEDIATE``): all of it commits, or none of it."""
+    def write(self, *, side: bool = False) -> Iterator[Tx]:
+        """One write transaction: all of it commits, or none of it.  Write transactions of one store are
+        serialised (SQLite's ``BEGIN IMMEDIATE``; an advisory lock on PostgreSQL).  ``side`` marks bookkeeping
+        (journal, faults, buckets) that may skip the commit's flush on PostgreSQL."""
+        if self.postgres is not None:
+            with self.postgres.transaction(write=True, side=side) as pg:
+                yield Tx(pg, "postgresql")
+            return
         with self._lock if self.memory else _nolock():
             conn = self.connection()
             for attempt in range(50):
@@ -164,6 +209,10 @@ class Store:
     @contextmanager
     def read(self) -> Iterator[Tx]:
         """A consistent read snapshot."""
+        if self.postgres is not None:
+            with self.postgres.transaction(write=False) as pg:
+                yield Tx(pg, "postgresql")
+            return
         with self._lock if self.memory else _nolock():
             conn = self.connection()
             conn.execute("BEGIN")
@@ -182,6 +231,17 @@ class Store:
                     tx.conn.execute(f"DELETE FROM {table} WHERE ns=?", (ns,))
 
 
+def check_keys(**values: str) -> None:
+    """Refuse (MOCK0011, nothing written) a key attribute past ``KEY_BYTES``."""
+    from .errors import KeyTooLong
+
+    for name, value in values.items():
+        if len(value) * 4 > KEY_BYTES and len(value.encode("utf-8")) > KEY_BYTES:
+            raise KeyTooLong(
+                f"{name} has {len(value.encode('utf-8')):,} bytes", attributes={"Attribute": name}
+            )
+
+
 class _nolock:
     def __enter__(self) -> None:
         return None
@@ -193,15 +253,25 @@ class _nolock:
 class Tx:
     """The operations of one transaction.  Every SQL statement of the fake's order model lives here."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: db.Conn, dialect: str = "sqlite") -> None:
         self.conn = conn
+        self.dialect = dialect
+
+    def columns(self, table: str) -> list[tuple[str, bool]]:
+        """(column, is the row-id key) of a table, in table order."""
+        if isinstance(self.conn, db.PgConn):
+            return db.Postgres.columns_of(self.conn, table)
+        info = self.conn.execute(f"PRAGMA table_info({table})").fetchall()
+        keys = [row for row in info if row[5]]
+        alias = len(keys) == 1 and str(keys[0][2]).upper() == "INTEGER"
+        return [(str(row[1]), alias and row[5] == 1) for row in info]
 
     # ------------------------------------------------------------------------------------ sequences
 
     def next_value(self, ns: str, name: str, start: int = 1) -> int:
         row = self.conn.execute(
             "INSERT INTO sequences(ns, name, value) VALUES(?, ?, ?) "
-            "ON CONFLICT(ns, name) DO UPDATE SET value = value + 1 RETURNING value",
+            "ON CONFLICT(ns, name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
             (ns, name, start),
         ).fetchone()
         return int(row[0])
@@ -302,6 +372,12 @@ class Tx:
 
     def save_order(self, ns: str, row: dict[str, Any], rendered: dict[str, bytes], *, insert: bool) -> None:
         """Insert or rewrite one order with its query columns and rendered outputs."""
+        check_keys(
+            EnterpriseCode=row["enterprise_code"],
+            DocumentType=row["document_type"],
+            OrderNo=row["order_no"],
+            **{f"OrderLine/{n}/Item/@ItemID": item for n, (_olk, item) in enumerate(row["lines"], 1)},
+        )
         doc = row["doc"]
         values = (
             row["enterprise_code"],

@@ -287,8 +287,8 @@ def _search(tx: Tx, ns: str, query: BookQuery) -> BookPage:
     raw = tx.conn.execute(
         f"{_SELECT} WHERE id IN (SELECT id FROM orders WHERE {' AND '.join(where)} "
         "ORDER BY order_date DESC, ohk DESC LIMIT ?) "
-        "AND (instr(lower(json_extract(r_list_json, '$.CustomerEMailID')), ?) "
-        "OR instr(lower(json_extract(r_list_json, '$.CustomerPONo')), ?)) LIMIT ?",
+        "AND (instr(lower(json_extract(r_list_json, '$.CustomerEMailID')), ?) > 0 "
+        "OR instr(lower(json_extract(r_list_json, '$.CustomerPONo')), ?) > 0) LIMIT ?",
         (ns, *args, SEARCH_BUDGET, needle, needle, SEARCH_LIMIT),
     ).fetchall()
     found.update((r[5], _row(r)) for r in raw)

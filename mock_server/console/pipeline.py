@@ -44,7 +44,7 @@ def capped_count(tx: Tx, ns: str, cap: int | None = None, since: str = "") -> in
     where = "ns=? AND modifyts>=?" if since else "ns=?"
     args = (ns, since) if since else (ns,)
     row = tx.conn.execute(
-        f"SELECT count(*) FROM (SELECT 1 FROM orders WHERE {where} LIMIT ?)", (*args, cap + 1)
+        f"SELECT count(*) FROM (SELECT 1 FROM orders WHERE {where} LIMIT ?) AS capped", (*args, cap + 1)
     )
     return int(row.fetchone()[0])
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import orjson
 from flask import Response, request
 
-from .. import clock, faults, journal, snapshot, throttle
+from .. import clock, db, faults, journal, snapshot, throttle
 from ..errors import SterlingError
 from ..journal import side_write
 from ..store import Tx
@@ -103,9 +101,9 @@ def import_state() -> Response:
             _check_documents(tx, ns)
     except snapshot.SnapshotError as exc:
         raise ControlError(400, "INVALID_SNAPSHOT", str(exc)) from None
-    except sqlite3.Error as exc:  # a missing column, a duplicate key: the import is rolled back
+    except db.DatabaseError as exc:  # a missing column, a duplicate key: the import is rolled back
         raise ControlError(
-            400, "INVALID_SNAPSHOT", f"the snapshot's rows do not fit the store: {exc}"
+            400, "INVALID_SNAPSHOT", f"the snapshot's rows do not fit the store: {db.describe(exc)}"
         ) from None
     return json_response({"imported": counts, "namespace": ns})
 
@@ -117,6 +115,6 @@ def namespaces() -> Response:
         rows = tx.conn.execute(
             "SELECT ns, sum(o) FROM (SELECT ns, count(*) AS o FROM orders GROUP BY ns "
             "UNION ALL SELECT DISTINCT ns, 0 FROM journal UNION ALL SELECT ns, 0 FROM namespaces) "
-            "GROUP BY ns ORDER BY ns"
+            "AS t GROUP BY ns ORDER BY ns"
         ).fetchall()
     return json_response({"namespaces": {str(ns): int(n) for ns, n in rows}})

@@ -91,6 +91,13 @@ def release_keys(tx: Tx, ns: str, after: str = "") -> list[tuple[str, str]]:
 
 
 def put_shipment(tx: Tx, ns: str, doc: dict[str, Any], order_keys: list[str]) -> None:
+    from ..store import check_keys  # store.py imports this module
+
+    check_keys(
+        ShipmentNo=doc["ShipmentNo"],
+        ShipNode=doc["ShipNode"],
+        SellerOrganizationCode=doc.get("SellerOrganizationCode", ""),
+    )
     tx.conn.execute(
         "INSERT INTO shipments(ns, shipment_key, shipment_no, ship_node, seller, doc) VALUES(?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(ns, shipment_key) DO UPDATE SET doc=excluded.doc, shipment_no=excluded.shipment_no",
@@ -104,7 +111,7 @@ def put_shipment(tx: Tx, ns: str, doc: dict[str, Any], order_keys: list[str]) ->
         ),
     )
     tx.conn.executemany(
-        "INSERT OR IGNORE INTO shipment_orders(ns, ohk, shipment_key) VALUES(?, ?, ?)",
+        "INSERT INTO shipment_orders(ns, ohk, shipment_key) VALUES(?, ?, ?) ON CONFLICT DO NOTHING",
         [(ns, ohk, doc["ShipmentKey"]) for ohk in order_keys],
     )
 
@@ -155,11 +162,13 @@ def md_load(
     tx.conn.execute("DELETE FROM md_records WHERE ns=?", (ns,))
     tx.conn.execute("DELETE FROM md_supply WHERE ns=?", (ns,))
     tx.conn.executemany(
-        "INSERT OR REPLACE INTO md_records(ns, kind, code, doc) VALUES(?, ?, ?, ?)",
+        "INSERT INTO md_records(ns, kind, code, doc) VALUES(?, ?, ?, ?) "
+        "ON CONFLICT(ns, kind, code) DO UPDATE SET doc=excluded.doc",
         [(ns, kind, code, _dump(doc)) for kind, code, doc in [*records, ("_loaded", "", {})]],
     )
     tx.conn.executemany(
-        "INSERT OR REPLACE INTO md_supply(ns, item_id, node, qty) VALUES(?, ?, ?, ?)",
+        "INSERT INTO md_supply(ns, item_id, node, qty) VALUES(?, ?, ?, ?) "
+        "ON CONFLICT(ns, item_id, node) DO UPDATE SET qty=excluded.qty",
         [(ns, item, node, qty) for item, node, qty in supply],
     )
 
