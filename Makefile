@@ -7,7 +7,7 @@ PORT ?= 9080
 HOST ?= 127.0.0.1
 ARGS ?=
 
-.PHONY: run test chromium screenshots lint format bench fuzz contract coverage clean install
+.PHONY: run test postgres chromium screenshots lint format bench fuzz contract coverage clean install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,24 @@ chromium:
 	  || echo "could not install chromium: the console's browser tests will be skipped"; \
 	else echo "no chromium: the console's browser tests will be skipped (apt-get install -y chromium)"; fi
 
-test: $(STAMP) chromium
+# PostgreSQL 15 for the shared-deployment tests and the suite's PostgreSQL pass: as root with apt, `make test`
+# installs Debian's package once (bounded; the tests start their own throwaway servers, never the system one);
+# otherwise those tests skip with a message saying how to install it.
+postgres:
+	@if [ -n "$$STERLING_MOCK_PG_BIN" ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  || command -v initdb >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing postgresql-15 for the shared-deployment tests (apt-get, at most 10 minutes)"; \
+	  timeout 600 sh -c 'export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq postgresql-15 >/dev/null 2>&1 || \
+	    { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq postgresql-15 >/dev/null 2>&1; }' \
+	  || echo "could not install postgresql-15: the PostgreSQL tests will be skipped"; \
+	else echo "no PostgreSQL: its tests will be skipped (apt-get install -y postgresql-15)"; fi
+
+# Every test twice: on SQLite (the default store), then on PostgreSQL (STERLING_MOCK_TEST_BACKEND).
+test: $(STAMP) chromium postgres
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	STERLING_MOCK_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 # The console's screenshots for the README, taken by its browser tests
 screenshots: $(STAMP) chromium

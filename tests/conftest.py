@@ -95,6 +95,23 @@ def fmt(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def order_count(db: str, ns: str = "") -> int:
+    """Orders in a store (all namespaces, or one), through the store itself: SQLite or PostgreSQL alike."""
+    from mock_server.store import Store
+
+    store = Store(db)
+    try:
+        with store.read() as tx:
+            sql, args = (
+                ("SELECT count(*) FROM orders WHERE ns=?", (ns,))
+                if ns
+                else ("SELECT count(*) FROM orders", ())
+            )
+            return int(tx.conn.execute(sql, args).fetchone()[0])
+    finally:
+        store.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -104,12 +121,14 @@ def free_port() -> int:
 class LiveServer:
     """``sterling-mock serve`` under gunicorn on a free 127.0.0.1 port, in its own temporary store."""
 
-    def __init__(self, tmp: Path, *args: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, tmp: Path, *args: str, env: dict[str, str] | None = None, db: str | None = None
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.base_url = self.url + "/smcfs/restapi"
         self.log_path = tmp / f"server-{self.port}.log"
-        self.db = str(tmp / f"store-{self.port}.db")
+        self.db = db or str(tmp / f"store-{self.port}.db")
         cmd = [
             sys.executable,
             "-m",

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import requests
 
 from mock_server import clock
 from mock_server.dispatch import Fake
 from mock_server.seed import seed_orders
 from mock_server.settings import Settings
-from tests.conftest import ROOT, LiveServer
+from mock_server.store import Store
+from tests.conftest import ROOT, LiveServer, order_count
 
 
 def test_serve_seeds_demo_orders_once_and_prints_banner(tmp_path: Path) -> None:
     server = LiveServer(tmp_path, "--demo-orders", "25")
     server.stop()
     db = server.db
-    count = sqlite3.connect(db).execute("SELECT count(*) FROM orders").fetchone()[0]
-    assert count == 25
+    assert order_count(db) == 25
     second = subprocess.Popen(
         [
             sys.executable,
@@ -51,10 +51,12 @@ def test_serve_seeds_demo_orders_once_and_prints_banner(tmp_path: Path) -> None:
         assert "admin / password" in text
         assert "curl -u admin:password" in text
         assert "(25 orders)" in text  # not seeded a second time
-        with sqlite3.connect(db) as conn:
-            enterprise, order_no = conn.execute(
+        store = Store(db)
+        with store.read() as tx:
+            enterprise, order_no = tx.conn.execute(
                 "SELECT enterprise_code, order_no FROM orders LIMIT 1"
             ).fetchone()
+        store.close()
         deadline_ok = False
         for _ in range(200):
             try:
@@ -102,7 +104,7 @@ def test_seed_command(tmp_path: Path) -> None:
         timeout=60,
     ).stdout
     assert "seeded 30 orders" in out
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM orders").fetchone()[0] == 30
+    assert order_count(str(db)) == 30
 
 
 def test_bad_setting_is_a_clear_error(tmp_path: Path) -> None:
@@ -118,6 +120,7 @@ def test_bad_setting_is_a_clear_error(tmp_path: Path) -> None:
     assert "quantity_format" in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_store_is_wal_and_versioned(tmp_path: Path) -> None:
     fake = Fake(Settings(db=str(tmp_path / "v.db")))
     with fake.store.read() as tx:

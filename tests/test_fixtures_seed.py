@@ -123,6 +123,7 @@ def test_status_mix_keeps_the_order_by_order_path() -> None:
     assert {r[0] for r in rows(app, "SELECT max_status FROM orders")} == {statuses.sort_key("1500")}
 
 
+@pytest.mark.sqlite_only
 def test_file_store_rebuilds_the_dropped_indexes(tmp_path: Path) -> None:
     app = create_app(Settings(db=str(tmp_path / "bulk.db"), demo_orders=0))
     fake: Fake = app.extensions["sterling_mock"]

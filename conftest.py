@@ -1,0 +1,71 @@
+"""The test suite's storage backend switch.
+
+``STERLING_MOCK_TEST_BACKEND=postgresql`` runs every test -- in-process apps, live servers, the contract
+suite -- on PostgreSQL: each test process starts its own throwaway server (mock_server/pgcluster.py) and
+sets ``STERLING_MOCK_DB_REDIRECT`` so every store it or its child processes open lands in a fresh schema
+there.  Tests about SQLite itself carry the ``sqlite_only`` marker and skip on that pass.  Without
+PostgreSQL's binaries the whole pass skips, saying how to install them.  ``make test`` runs both passes.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from mock_server import db, pgcluster
+
+BACKEND = os.environ.get("STERLING_MOCK_TEST_BACKEND", "sqlite").lower()
+CLUSTER = pytest.StashKey[pgcluster.Cluster]()
+UNAVAILABLE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: about the SQLite backend itself; skipped on the PostgreSQL pass"
+    )
+    config.addinivalue_line("markers", "postgres: needs a PostgreSQL server (started by the test itself)")
+    if BACKEND != "postgresql":
+        return
+    if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
+        return  # the xdist controller runs no tests; each worker starts its own server
+    try:
+        cluster = pgcluster.start()
+    except pgcluster.Unavailable as exc:
+        config.stash[UNAVAILABLE] = str(exc)
+        return
+    config.stash[CLUSTER] = cluster
+    os.environ[db.REDIRECT_ENV] = cluster.url
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    cluster = config.stash.get(CLUSTER, None)
+    if cluster is not None:
+        for store in list(db.OPEN):
+            store.close()
+        cluster.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"sterling-mock store backend: {BACKEND}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if BACKEND != "postgresql":
+        return
+    reason = config.stash.get(UNAVAILABLE, "")
+    for item in items:
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=f"PostgreSQL pass: {reason}"))
+        elif item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="about the SQLite backend; this pass runs on PostgreSQL"))
+
+
+@pytest.fixture(autouse=True)
+def _close_postgres_stores() -> object:
+    """Close the connection pools of the stores a test opened (a closed store reopens its pool on use)."""
+    before = set(map(id, db.OPEN))
+    yield
+    for store in list(db.OPEN):
+        if id(store) not in before:
+            store.close()
