@@ -20,7 +20,7 @@ import requests
 
 from .harness import AUTH, ROOT, Load, Server, baseline_server, fake_server, json_body, rss_mib
 
-SECTIONS = ("foundation", "queries", "lifecycle", "sync", "inprocess", "console", "scale")
+SECTIONS = ("foundation", "queries", "lifecycle", "sync", "inprocess", "console", "scale", "shared")
 
 
 def report(label: str, figure: str) -> None:

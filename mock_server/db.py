@@ -202,7 +202,10 @@ class Postgres:
         self.conninfo = urlunsplit(parts._replace(scheme="postgresql", query=urlencode(rest)))
         self.synchronous = synchronous
         self.pool_size = pool_size
+        # Order writes hold one lock; bookkeeping (journal, faults, buckets, agent state) another, so a read's
+        # journal row never waits behind an order write's commit flush.  A reset takes both.
         self.write_key = _lock_key(self.schema, "write")
+        self.side_key = _lock_key(self.schema, "side")
         self.startup_key = _lock_key(self.schema, "startup")
         self._pool: Any = None
         self._pid = 0
@@ -245,18 +248,23 @@ class Postgres:
         """A write transaction holds the store's write lock until it ends; a read one sees one snapshot.
         ``side`` writes (journal, buckets: bookkeeping) commit without waiting for the WAL flush."""
         with self.pool().connection() as raw:
-            raw.execute("BEGIN" if write else "BEGIN ISOLATION LEVEL REPEATABLE READ")
+            if write:  # one round trip: begin, flush policy, the lock
+                flush = "SET LOCAL synchronous_commit TO OFF; " if side or not self.synchronous else ""
+                key = self.side_key if side else self.write_key
+                raw.execute(f"BEGIN; {flush}SELECT pg_advisory_xact_lock({key})")
+            else:
+                raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
             try:
-                if write:
-                    if side or not self.synchronous:
-                        raw.execute("SET LOCAL synchronous_commit TO OFF")
-                    raw.execute("SELECT pg_advisory_xact_lock(%s)", (self.write_key,))
                 yield PgConn(raw)
             except BaseException:
                 with contextlib.suppress(Exception):  # a broken connection: the pool discards it
                     raw.execute("ROLLBACK")
                 raise
             raw.execute("COMMIT")
+
+    def lock_side(self, conn: PgConn) -> None:
+        """Also hold the bookkeeping lock in this (order) write transaction."""
+        conn.raw.execute(f"SELECT pg_advisory_xact_lock({self.side_key})")
 
     @contextmanager
     def exclusive(self, key: int) -> Iterator[None]:

@@ -211,13 +211,15 @@ def append(tx: Tx, entry: Entry, duration_ms: float, *, limit: int, doc_bytes: i
     )
     count = bump(tx, entry.ns, "journal_entries")
     if count > limit:
-        excess = count - limit
-        tx.conn.execute(
+        # count what was really deleted: on PostgreSQL an order write's journal row and a read's may be
+        # appended at once (they hold different locks; the counter row orders them)
+        dropped = tx.conn.execute(
             "DELETE FROM journal WHERE id IN (SELECT id FROM journal WHERE ns=? ORDER BY id LIMIT ?)",
-            (entry.ns, excess),
-        )
-        bump(tx, entry.ns, "journal_entries", -excess)
-        bump(tx, entry.ns, "journal_dropped", excess)
+            (entry.ns, count - limit),
+        ).rowcount
+        if dropped > 0:
+            bump(tx, entry.ns, "journal_entries", -dropped)
+            bump(tx, entry.ns, "journal_dropped", dropped)
 
 
 def _text(value: str) -> str:

@@ -224,6 +224,8 @@ class Store:
     def reset(self, ns: str | None = None) -> None:
         """Fresh state for one namespace, or for all of them."""
         with self.write() as tx:
+            if self.postgres is not None and isinstance(tx.conn, db.PgConn):
+                self.postgres.lock_side(tx.conn)  # no bookkeeping write interleaves with the reset
             for table in (*CORE_NS_TABLES, *schema.ns_tables()):
                 if ns is None:
                     tx.conn.execute(f"DELETE FROM {table}")
