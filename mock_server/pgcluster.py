@@ -35,11 +35,13 @@ class Unavailable(RuntimeError):
 def binaries() -> Path | None:
     """The folder holding ``initdb`` and ``pg_ctl``, newest version first, or None."""
     configured = os.environ.get("STERLING_MOCK_PG_BIN")
-    candidates = [Path(configured)] if configured else []
-    candidates += sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: _version(p), reverse=True)
-    found = shutil.which("initdb")
-    if found:
-        candidates.append(Path(found).resolve().parent)
+    if configured:  # only there: a wrong folder must say so, not quietly find another server
+        candidates = [Path(configured)]
+    else:
+        candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=_version, reverse=True)
+        found = shutil.which("initdb")
+        if found:
+            candidates.append(Path(found).resolve().parent)
     for folder in candidates:
         if (folder / "initdb").exists() and (folder / "pg_ctl").exists():
             return folder
