@@ -72,7 +72,12 @@ def redirected(path: str, base: str) -> str:
         schema = "m_" + uuid.uuid4().hex[:16]
     else:
         schema = "f_" + hashlib.sha256(os.path.abspath(path).encode()).hexdigest()[:16]
-    parts = urlsplit(base)
+    return with_schema(base, schema)
+
+
+def with_schema(url: str, schema: str) -> str:
+    """``url`` with its ``schema`` parameter set to ``schema``."""
+    parts = urlsplit(url)
     query = [(k, v) for k, v in parse_qsl(parts.query) if k != "schema"] + [("schema", schema)]
     return urlunsplit(parts._replace(query=urlencode(query)))
 

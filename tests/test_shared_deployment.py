@@ -45,14 +45,9 @@ def postgres() -> Iterator[str]:
     cluster.stop()
 
 
-def _with_schema(base: str, name: str) -> str:
-    stem = base.split("?", 1)[0]
-    return f"{stem}?schema={name}"
-
-
 @pytest.fixture(scope="module")
 def pair(postgres: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, LiveServer]]:
-    url = _with_schema(postgres, "shared_" + uuid.uuid4().hex[:8])
+    url = db.with_schema(postgres, "shared_" + uuid.uuid4().hex[:8])
     tmp = Path(tmp_path_factory.mktemp("shared"))
     first = LiveServer(tmp, "--workers", "2", db=url)
     second = LiveServer(tmp, "--workers", "2", db=url)
@@ -248,7 +243,7 @@ def test_sixteen_clients_across_both_instances_get_unique_keys_and_lose_no_updat
 
 
 def test_two_instances_starting_at_once_migrate_and_seed_once(postgres: str, tmp_path: Path) -> None:
-    url = _with_schema(postgres, "start_" + uuid.uuid4().hex[:8])
+    url = db.with_schema(postgres, "start_" + uuid.uuid4().hex[:8])
     servers: list[LiveServer] = []
     errors: list[BaseException] = []
 
