@@ -249,14 +249,17 @@ class Postgres:
             pool.close()
 
     @contextmanager
-    def transaction(self, *, write: bool, side: bool = False) -> Iterator[PgConn]:
+    def transaction(self, *, write: bool, side: bool = False, append: bool = False) -> Iterator[PgConn]:
         """A write transaction holds the store's write lock until it ends; a read one sees one snapshot.
-        ``side`` writes (journal, buckets: bookkeeping) commit without waiting for the WAL flush."""
+        ``side`` writes (journal, buckets: bookkeeping) commit without waiting for the WAL flush and hold the
+        bookkeeping lock instead; ``append``-only ones (journal rows) hold it shared, so they run side by side
+        (the journal's counter row orders them) while a reset or a bucket update waits for them."""
         with self.pool().connection() as raw:
             if write:  # one round trip: begin, flush policy, the lock
                 flush = "SET LOCAL synchronous_commit TO OFF; " if side or not self.synchronous else ""
                 key = self.side_key if side else self.write_key
-                raw.execute(f"BEGIN; {flush}SELECT pg_advisory_xact_lock({key})")
+                lock = "pg_advisory_xact_lock_shared" if side and append else "pg_advisory_xact_lock"
+                raw.execute(f"BEGIN; {flush}SELECT {lock}({key})")
             else:
                 raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
             try:

@@ -39,10 +39,11 @@ RENDER_CACHE_KEEP = 20_000
 
 
 @contextmanager
-def side_write(store: Store) -> Iterator[Tx]:
-    """A write transaction for bookkeeping rows (journal, faults, buckets) without the per-commit fsync."""
+def side_write(store: Store, *, append: bool = False) -> Iterator[Tx]:
+    """A write transaction for bookkeeping rows (journal, faults, buckets) without the per-commit fsync;
+    ``append`` when it only appends journal rows (PostgreSQL runs those side by side)."""
     if store.memory or store.postgres is not None:  # PostgreSQL: synchronous_commit off for this transaction
-        with store.write(side=True) as tx:
+        with store.write(side=True, append=append) as tx:
             yield tx
         return
     conn = _side_connection(store)
@@ -181,10 +182,10 @@ def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_byt
     """Append one entry; past ``limit`` entries the oldest go and the dropped counter grows."""
     if limit <= 0:
         if entry.renders:
-            with side_write(store) as tx:
+            with side_write(store, append=True) as tx:
                 tx.put_renders(entry.ns, entry.renders, RENDER_CACHE_KEEP)
         return
-    with side_write(store) as tx:
+    with side_write(store, append=True) as tx:
         append(tx, entry, duration_ms, limit=limit, doc_bytes=doc_bytes)
 
 

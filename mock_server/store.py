@@ -181,12 +181,22 @@ class Store:
     # ------------------------------------------------------------------------------------ transactions
 
     @contextmanager
-    def write(self, *, side: bool = False) -> Iterator[Tx]:
+    def exclusive_write(self) -> Iterator[Tx]:
+        """A write transaction that also keeps bookkeeping out (resets, snapshot imports: they rewrite the
+        journal's, the faults' and the buckets' tables too).  The same as ``write`` on SQLite."""
+        with self.write() as tx:
+            if self.postgres is not None and isinstance(tx.conn, db.PgConn):
+                self.postgres.lock_side(tx.conn)
+            yield tx
+
+    @contextmanager
+    def write(self, *, side: bool = False, append: bool = False) -> Iterator[Tx]:
         """One write transaction: all of it commits, or none of it.  Write transactions of one store are
         serialised (SQLite's ``BEGIN IMMEDIATE``; an advisory lock on PostgreSQL).  ``side`` marks bookkeeping
-        (journal, faults, buckets) that may skip the commit's flush on PostgreSQL."""
+        (journal, faults, buckets) that may skip the commit's flush on PostgreSQL; ``append`` bookkeeping that
+        only appends (journal rows), which PostgreSQL runs side by side (db.Postgres.transaction)."""
         if self.postgres is not None:
-            with self.postgres.transaction(write=True, side=side) as pg:
+            with self.postgres.transaction(write=True, side=side, append=append) as pg:
                 yield Tx(pg, "postgresql")
             return
         with self._lock if self.memory else _nolock():
@@ -223,9 +233,7 @@ class Store:
 
     def reset(self, ns: str | None = None) -> None:
         """Fresh state for one namespace, or for all of them."""
-        with self.write() as tx:
-            if self.postgres is not None and isinstance(tx.conn, db.PgConn):
-                self.postgres.lock_side(tx.conn)  # no bookkeeping write interleaves with the reset
+        with self.exclusive_write() as tx:
             for table in (*CORE_NS_TABLES, *schema.ns_tables()):
                 if ns is None:
                     tx.conn.execute(f"DELETE FROM {table}")
@@ -356,9 +364,12 @@ class Tx:
         """Cache ``(ohk, kind, body, source document)`` rows, each only if the order still holds that exact
         document (so a render from an older snapshot never lands after a newer write); keep the newest
         ``keep`` rows of the store."""
+        # PostgreSQL: an order write may be in flight under the other lock; FOR SHARE waits for it and then
+        # checks the order's new document (so a render of the old one never lands after the write)
+        share = " FOR SHARE" if self.dialect == "postgresql" else ""
         self.conn.executemany(
             "INSERT INTO render_cache(ns, ohk, kind, body) SELECT ?, ?, ?, ? "
-            "WHERE EXISTS(SELECT 1 FROM orders WHERE ns=? AND ohk=? AND doc=?) "
+            f"WHERE EXISTS(SELECT 1 FROM orders WHERE ns=? AND ohk=? AND doc=?{share}) "
             "ON CONFLICT(ns, ohk, kind) DO UPDATE SET body=excluded.body",
             [(ns, ohk, kind, body, ns, ohk, source) for ohk, kind, body, source in fills],
         )

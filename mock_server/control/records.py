@@ -96,7 +96,7 @@ def import_state() -> Response:
         raise ControlError(400, "INVALID_JSON", f"The body is not valid JSON: {exc}") from None
     ns = namespace()
     try:
-        with fake().store.write() as tx:
+        with fake().store.exclusive_write() as tx:
             counts = snapshot.import_(tx, ns, data)
             _check_documents(tx, ns)
     except snapshot.SnapshotError as exc:
