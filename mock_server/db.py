@@ -23,7 +23,7 @@ import sqlite3
 import threading
 import uuid
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -285,20 +285,14 @@ class Postgres:
         finally:
             conn.close()  # ends the session, which releases the lock
 
-    def migrate(self, statements: Sequence[str], version: int) -> None:
-        """Create the schema and its tables (versioned), one instance at a time."""
+    def migrate(self, apply: Callable[[PgConn], None]) -> None:
+        """Create the schema, then ``apply`` (store.apply_schema) in one transaction, one instance at a time."""
         with self.exclusive(_lock_key(self.schema, "migrate")):
             conn = self.connect()
             try:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
                 with conn.transaction():
-                    # one round trip for the whole schema (no parameters: psycopg sends it as one simple query)
-                    conn.execute(";\n".join(to_postgres(s).replace("%%", "%") for s in statements))
-                    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-                    if row is None:
-                        conn.execute("INSERT INTO meta VALUES('schema_version', %s)", (str(version),))
-                    elif int(row[0]) > version:
-                        raise RuntimeError(f"database schema {row[0]} is newer than this fake ({version})")
+                    apply(PgConn(conn))
             finally:
                 conn.close()
 

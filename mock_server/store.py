@@ -23,7 +23,7 @@ import orjson
 
 from . import db, schema
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Bytes (UTF-8) a key attribute may have: indexed columns are bounded on PostgreSQL (a b-tree entry holds at
 #: most ~2.7 KB) and must behave alike on both backends.  Sterling's own columns are 24-40 characters.
 KEY_BYTES = 500
@@ -68,6 +68,34 @@ SCHEMA = [
 ]
 
 
+#: Changes that bring a store to each version after 1 (``SCHEMA`` and the areas' tables are version 1, created
+#: when missing at every start).  Applied in order, in the start-up transaction, to new and older stores alike.
+MIGRATIONS: dict[int, list[str]] = {
+    # agents look for orders by status (``_orders_at``): without this they scanned every order of a namespace
+    2: ["CREATE INDEX IF NOT EXISTS orders_status ON orders(ns, min_status, max_status, id)"],
+}
+
+
+def apply_schema(conn: db.Conn) -> None:
+    """Create what is missing and migrate to ``SCHEMA_VERSION`` (the caller holds the transaction; on
+    PostgreSQL also a lock, so instances starting together migrate one after the other)."""
+    conn.execute(SCHEMA[0])  # meta
+    row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+    found = int(row[0]) if row else 0
+    if found > SCHEMA_VERSION:
+        raise RuntimeError(f"database schema {found} is newer than this fake ({SCHEMA_VERSION})")
+    for statement in [*SCHEMA, *schema.statements()]:
+        conn.execute(statement)
+    for version in range(max(found, 1) + 1, SCHEMA_VERSION + 1):
+        for statement in MIGRATIONS[version]:
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        (str(SCHEMA_VERSION),),
+    )
+
+
 @dataclass
 class OrderRow:
     ohk: str
@@ -100,7 +128,7 @@ class Store:
             self.path = db.redact(url)
             self.memory = False
             self.postgres = db.Postgres(url, synchronous=self.durability == "FULL")
-            self.postgres.migrate([*SCHEMA, *schema.statements()], SCHEMA_VERSION)
+            self.postgres.migrate(apply_schema)
             return
         self.path = _path_of(url)
         self.memory = self.path == ":memory:"
@@ -160,13 +188,7 @@ class Store:
 
     def _migrate(self) -> None:
         with self.write() as tx:
-            for statement in [*SCHEMA, *schema.statements()]:
-                tx.conn.execute(statement)
-            row = tx.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None:
-                tx.conn.execute("INSERT INTO meta VALUES('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row[0]) > SCHEMA_VERSION:
-                raise RuntimeError(f"database schema {row[0]} is newer than this fake ({SCHEMA_VERSION})")
+            apply_schema(tx.conn)
 
     @contextmanager
     def startup(self) -> Iterator[None]:

@@ -125,7 +125,7 @@ def test_store_is_wal_and_versioned(tmp_path: Path) -> None:
     fake = Fake(Settings(db=str(tmp_path / "v.db")))
     with fake.store.read() as tx:
         assert tx.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert tx.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "1"
+        assert tx.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
 
 
 def test_bad_flows_file_fails_at_start(tmp_path: Path) -> None:

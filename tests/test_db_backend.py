@@ -151,3 +151,29 @@ def test_a_newer_schema_on_postgres_is_refused() -> None:
     store.close()
     with pytest.raises(RuntimeError, match="newer than this fake"):
         Store(url)
+
+
+def _has_index(store: Store, name: str) -> bool:
+    with store.read() as tx:
+        if store.dialect == "postgresql":
+            sql = "SELECT 1 FROM pg_indexes WHERE schemaname=current_schema() AND indexname=?"
+        else:
+            sql = "SELECT 1 FROM sqlite_master WHERE type='index' AND name=?"
+        return tx.conn.execute(sql, (name,)).fetchone() is not None
+
+
+def test_an_older_store_is_migrated_when_opened(tmp_path: Path) -> None:
+    path = str(tmp_path / "old.db")
+    store = Store(path)
+    with store.write() as tx:  # what a version-1 store looked like
+        tx.conn.execute("DROP INDEX orders_status")
+        tx.conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    assert not _has_index(store, "orders_status")
+    store.close()
+    again = Store(path)
+    try:
+        assert _has_index(again, "orders_status")
+        with again.read() as tx:
+            assert tx.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+    finally:
+        again.close()
