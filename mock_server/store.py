@@ -8,6 +8,7 @@ read right after a write sees the write (shared/performance-notes.md).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import threading
@@ -263,6 +264,11 @@ class Store:
                     tx.conn.execute(f"DELETE FROM {table} WHERE ns=?", (ns,))
 
 
+def _token_digest(token: str) -> str:
+    """Login tokens are kept as SHA-256 digests: a copied database or snapshot holds no usable token."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def check_keys(**values: str) -> None:
     """Refuse (MOCK0011, nothing written) a key attribute past ``KEY_BYTES``."""
     from .errors import KeyTooLong
@@ -345,10 +351,12 @@ class Tx:
 
     def put_token(self, token: str, ns: str, user: str, expires: float) -> None:
         self.conn.execute("DELETE FROM tokens WHERE expires < ?", (expires - 86400 * 7,))
-        self.conn.execute("INSERT INTO tokens VALUES(?, ?, ?, ?)", (token, ns, user, expires))
+        self.conn.execute("INSERT INTO tokens VALUES(?, ?, ?, ?)", (_token_digest(token), ns, user, expires))
 
     def get_token(self, token: str) -> tuple[str, str, float] | None:
-        row = self.conn.execute("SELECT ns, user, expires FROM tokens WHERE token=?", (token,)).fetchone()
+        row = self.conn.execute(
+            "SELECT ns, user, expires FROM tokens WHERE token=?", (_token_digest(token),)
+        ).fetchone()
         return None if row is None else (row[0], row[1], float(row[2]))
 
     # ------------------------------------------------------------------------------------ orders

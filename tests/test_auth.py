@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server import clock
@@ -71,6 +72,18 @@ def test_login_token_flow(client: FlaskClient) -> None:
     assert_ycp0427(client.post(f"{URL}?_loginid=admin&_token=wrong", json=GOOD))
     assert_ycp0427(client.post(f"{URL}?_token={token}", json=GOOD))  # both are required
     assert_ycp0427(client.post(f"{URL}?_loginid=someoneelse&_token={token}", json=GOOD))
+
+
+def test_login_tokens_are_stored_as_digests_only(app: Flask, client: FlaskClient) -> None:
+    token = login(client)
+    store = app.extensions["sterling_mock"].store
+    with store.read() as tx:
+        stored = [row[0] for row in tx.conn.execute("SELECT token FROM tokens").fetchall()]
+    assert stored and token not in stored  # a copied database holds no usable token
+    assert client.post(f"{URL}?_loginid=admin&_token={token}", json=GOOD).status_code == 200
+    assert_ycp0427(
+        client.post(f"{URL}?_loginid=admin&_token={stored[0]}", json=GOOD)
+    )  # nor is the digest one
 
 
 def test_login_with_basic_header_alongside(client: FlaskClient) -> None:

@@ -16,12 +16,13 @@ from __future__ import annotations
 import hmac
 import re
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from ..dispatch import Fake
+from ..http import same_origin
 
 bp = Blueprint(
     "console",
@@ -102,22 +103,10 @@ def _cookie_response(location: str, token: str) -> BaseResponse:
     return response
 
 
-def _same_origin() -> bool:
-    """A POST from the console's own pages (browsers send ``Sec-Fetch-Site`` and ``Origin`` on POST)."""
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None and site not in ("same-origin", "none"):
-        return False
-    origin = request.headers.get("Origin")
-    if origin and origin != "null":
-        parts = urlsplit(origin)
-        return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
-    return origin != "null"
-
-
 @bp.before_request
 def _protect() -> BaseResponse | None:
     token = fake().settings.control_token
-    if request.method == "POST" and not _same_origin():
+    if request.method == "POST" and not same_origin(request):
         raise ConsoleError(403, "Refused", "Console actions are accepted from the console's own pages only.")
     if not token or request.endpoint in ("console.login", "console.static"):
         return None

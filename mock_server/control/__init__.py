@@ -15,7 +15,7 @@ import orjson
 from flask import Blueprint, Response, current_app, request
 
 from ..dispatch import Fake
-from ..http import NAMESPACE_HEADER
+from ..http import NAMESPACE_HEADER, same_origin
 
 bp = Blueprint("control", __name__, url_prefix="/_fake")
 VERSION = "0.1.0"
@@ -90,6 +90,10 @@ def no_content() -> Response:
 
 @bp.before_request
 def _protect() -> Response | None:
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
+        return error_response(
+            403, "CROSS_SITE", "Control-plane changes are not accepted from another site's pages."
+        )
     token = fake().settings.control_token
     if token:
         given = request.headers.get(TOKEN_HEADER, "")
