@@ -29,8 +29,10 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):
         return  # the xdist controller runs no tests; each worker starts its own server
+    if os.environ.get(db.REDIRECT_ENV):
+        return  # a pytest run started by a test of this pass: the parent's server serves it too
     try:
-        cluster = pgcluster.start()
+        cluster = pgcluster.start(password=False)
     except pgcluster.Unavailable as exc:
         config.stash[UNAVAILABLE] = str(exc)
         return

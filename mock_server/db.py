@@ -286,15 +286,16 @@ class Postgres:
             conn.close()  # ends the session, which releases the lock
 
     def migrate(self, apply: Callable[[PgConn], None]) -> None:
-        """Create the schema, then ``apply`` (store.apply_schema) in one transaction, one instance at a time."""
-        with self.exclusive(_lock_key(self.schema, "migrate")):
-            conn = self.connect()
-            try:
-                conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
-                with conn.transaction():
-                    apply(PgConn(conn))
-            finally:
-                conn.close()
+        """Create the schema, then ``apply`` (store.apply_schema) in one transaction, one instance at a time
+        (a session lock on the same connection, released when it closes)."""
+        conn = self.connect()
+        try:
+            conn.execute("SELECT pg_advisory_lock(%s)", (_lock_key(self.schema, "migrate"),))
+            conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+            with conn.transaction():
+                apply(PgConn(conn))
+        finally:
+            conn.close()
 
     @staticmethod
     def columns_of(conn: PgConn, table: str) -> list[tuple[str, bool]]:

@@ -59,7 +59,8 @@ def test_presenter_filters_opens_ships_and_sees_status_chart_and_journal_change(
 
     page.select_option("#f-enterprise", "Matrix-R")
     page.select_option("#f-status", "1100")
-    page.click("button:has-text('Apply')")
+    with page.expect_navigation():  # count the new page's rows, not the old one's while it unloads
+        page.click("button:has-text('Apply')")
     rows = page.locator("table.orders tbody tr")
     assert rows.count() >= 1
     for text in rows.all_inner_texts():
@@ -67,7 +68,8 @@ def test_presenter_filters_opens_ships_and_sees_status_chart_and_journal_change(
 
     page.fill("#f-q", "grace.hopper")
     page.select_option("#f-status", "")
-    page.click("button:has-text('Apply')")
+    with page.expect_navigation():  # count the new page's rows, not the old one's while it unloads
+        page.click("button:has-text('Apply')")
     assert page.locator("table.orders tbody tr").count() == 1
     page.click("text=DEMO-1001")
     assert page.locator("#order-status").inner_text() == "Created"
