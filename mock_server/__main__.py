@@ -165,8 +165,10 @@ def cmd_seed(args: argparse.Namespace) -> int:
     created = seed_orders(fake, args.namespace, args.orders, seed=settings.seed)
     elapsed = time.perf_counter() - started
     fake.store.close()
-    size = os.path.getsize(fake.store.path) if fake.store.dialect == "sqlite" and not fake.store.memory else 0
-    print(f"seeded {created} orders into {redact(settings.db)} in {elapsed:.1f} s ({size / 1e6:.1f} MB)")
+    size = ""
+    if fake.store.dialect == "sqlite" and not fake.store.memory:
+        size = f" ({os.path.getsize(fake.store.path) / 1e6:.1f} MB)"
+    print(f"seeded {created} orders into {redact(settings.db)} in {elapsed:.1f} s{size}")
     return 0
 
 

@@ -177,3 +177,11 @@ def test_an_older_store_is_migrated_when_opened(tmp_path: Path) -> None:
             assert tx.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
     finally:
         again.close()
+
+
+def test_the_banner_never_shows_the_database_password() -> None:
+    from mock_server.__main__ import banner
+    from mock_server.settings import Settings
+
+    text = banner(Settings(db="postgresql://sterling:s3cret@db.example:5432/fake"), 0)
+    assert "postgresql://sterling:***@db.example:5432/fake" in text and "s3cret" not in text
