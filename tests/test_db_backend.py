@@ -185,3 +185,13 @@ def test_the_banner_never_shows_the_database_password() -> None:
 
     text = banner(Settings(db="postgresql://sterling:s3cret@db.example:5432/fake"), 0)
     assert "postgresql://sterling:***@db.example:5432/fake" in text and "s3cret" not in text
+
+
+def test_an_unreachable_database_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from mock_server.__main__ import main
+
+    port = pgcluster.free_port()  # nothing listens there
+    assert main(["seed", "--orders", "1", "--db", f"postgresql://u:s3cret@127.0.0.1:{port}/x"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"sterling-mock: the store postgresql://u:***@127.0.0.1:{port}/x cannot be used:")
+    assert "s3cret" not in err and "Traceback" not in err
