@@ -18,7 +18,16 @@ from pathlib import Path
 
 import requests
 
-from .harness import AUTH, ROOT, Load, Server, baseline_server, fake_server, json_body, rss_mib
+from .harness import (
+    AUTH,
+    ROOT,
+    Load,
+    Server,
+    baseline_server,
+    fake_server,
+    idle_rss_mib,
+    json_body,
+)
 
 SECTIONS = ("foundation", "queries", "lifecycle", "sync", "inprocess", "console", "scale", "shared")
 
@@ -94,7 +103,8 @@ def foundation(quick: bool, seconds: float) -> None:
         keys = [r[0] for r in sqlite3.connect(db).execute("SELECT ohk FROM orders LIMIT 200")]
         fake = fake_server(db).start()
         try:
-            report("idle RSS, master + 2 workers", f"{rss_mib(fake.pids()):.0f} MiB (target < 100 MiB)")
+            idle = idle_rss_mib(fake, processes=3)
+            report("idle RSS, master + 2 workers", f"{idle:.0f} MiB (target < 100 MiB)")
             headers = {"Authorization": AUTH, "Content-Type": "application/json"}
             create = json_body(
                 {

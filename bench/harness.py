@@ -71,6 +71,16 @@ def rss_mib(pids: list[int]) -> float:
     return total / 2**20
 
 
+def idle_rss_mib(server: Server, processes: int, timeout: float = 10.0) -> float:
+    """RSS of the server's process tree once it has ``processes`` processes (gunicorn answers its first
+    request while it is still forking the other workers: reading at once counted master + 1 worker)."""
+    deadline = time.monotonic() + timeout
+    while len(server.pids()) < processes and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)  # let the last worker finish booting
+    return rss_mib(server.pids())
+
+
 @dataclass
 class Server:
     name: str

@@ -6,9 +6,10 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .helper import FakeControl, FakeControlError
+if TYPE_CHECKING:  # the helper brings in requests: loaded by the commands that talk to a fake, not by serve
+    from .helper import FakeControl
 
 COMMANDS = ("reset", "summary", "faults", "clock", "journal", "throttle", "agents", "advance", "state")
 DEFAULT_URL = "http://127.0.0.1:9080"
@@ -111,12 +112,22 @@ def seed_remote(args: argparse.Namespace) -> int:
         options["statuses"] = {p[0]: float(p[1]) if len(p) > 1 else 1.0 for p in parts}
     if args.enterprises:
         options["enterprises"] = [e for e in args.enterprises.split(",") if e]
+    from .helper import FakeControl
+
     with FakeControl(args.url, args.namespace, args.token) as fc:
         return _print({"created": fc.seed(args.orders, args.seed, **options)})
 
 
+def _usage(message: str) -> Exception:
+    from .helper import FakeControlError
+
+    return FakeControlError(400, "USAGE", message)
+
+
 def run(args: argparse.Namespace) -> int:
     """Run one control subcommand; 0 on success, 1 when the fake refused, 2 when it cannot be reached."""
+    from .helper import FakeControl, FakeControlError
+
     try:
         with FakeControl(args.url, args.namespace, args.token) as fc:
             return _print(_dispatch(fc, args))
@@ -166,7 +177,7 @@ def _faults(fc: FakeControl, args: argparse.Namespace) -> Any:
         return {"cleared": True}
     if args.action == "delete":
         if not args.id:
-            raise FakeControlError(400, "USAGE", "faults delete needs the rule id")
+            raise _usage("faults delete needs the rule id")
         fc.delete_fault(args.id)
         return {"deleted": args.id}
     if args.rule_json:
@@ -207,7 +218,7 @@ def _clock(fc: FakeControl, args: argparse.Namespace) -> Any:
     if args.action == "unfreeze":
         return fc.unfreeze()
     if not args.value:
-        raise FakeControlError(400, "USAGE", f"clock {args.action} needs a value")
+        raise _usage(f"clock {args.action} needs a value")
     if args.action == "set":
         return fc.set_time(args.value)
     value: float | str = float(args.value) if args.value.replace(".", "", 1).isdigit() else args.value
