@@ -18,7 +18,7 @@ import orjson
 
 from client.wire import Doc, to_json, to_jsonable, to_xml, xml_fragment
 
-from . import render
+from . import journal, render
 from .context import Ctx
 from .statuses import Pipelines
 
@@ -82,14 +82,26 @@ def formats(ctx: Ctx) -> tuple[str, ...]:
     return ("json", "xml") if ctx.fmt == "xml" else ("json",)
 
 
+def journal_kind(ctx: Ctx, output: str, fp: str) -> str | None:
+    """The kind under which an output's journal form is kept (None when the journal is off): the form
+    depends on the journal's document limit, so that is part of the kind."""
+    if ctx.settings.journal_limit <= 0:
+        return None
+    return f"{output}.journal.{ctx.settings.journal_doc_bytes}.{fp}"
+
+
 def order_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
-    """The default getOrderDetails body per format in ``formats(ctx)``, cached or rendered now; None when
-    the order does not exist."""
+    """The default getOrderDetails body per format in ``formats(ctx)``, cached or rendered now, and under
+    ``"journal"`` the JSON body as the journal stores it (``journal.packed_output``) when the journal is on;
+    None when the order does not exist."""
     fp = fingerprint(ctx)
     kinds = {fmt: f"details.{fmt}.{fp}" for fmt in formats(ctx)}
-    cached = ctx.tx.cached_renders(ctx.ns, ohk, kinds["json"], kinds.get("xml", kinds["json"]))
+    journal_form = journal_kind(ctx, "details", fp)
+    if journal_form is not None:
+        kinds["journal"] = journal_form
+    cached = ctx.tx.renders_of(ctx.ns, [ohk], list(kinds.values()))
     if len(cached) == len(kinds):
-        return {fmt: cached[kind] for fmt, kind in kinds.items()}
+        return {name: cached[(ohk, kind)] for name, kind in kinds.items()}
     raw = ctx.tx.get_order_bytes(ctx.ns, ohk)
     if raw is None:
         return None
@@ -99,24 +111,34 @@ def order_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
     out = {"json": to_json("Order", doc)}
     if "xml" in kinds:
         out["xml"] = to_xml("Order", doc)
-    pending(ctx).extend(Fill(ohk, kinds[fmt], body, raw) for fmt, body in out.items())
+    if journal_form is not None:
+        packed = journal.packed_output(out["json"], ctx.settings.journal_doc_bytes)
+        if packed is not None:
+            out["journal"] = packed
+    pending(ctx).extend(Fill(ohk, kinds[name], body, raw) for name, body in out.items())
     return out
 
 
-def list_fragment(
-    ctx: Ctx, ohk: str, raw: Callable[[], bytes], tid: str, build: Callable[[Doc], Doc]
-) -> dict[str, bytes]:
-    """One order of a templated list as fragments per format (``build`` turns the stored order into the
-    templated item), cached under the template's id."""
+def list_fragments(
+    ctx: Ctx, ohks: list[str], raw: Callable[[int], bytes], tid: str, build: Callable[[Doc], Doc]
+) -> list[dict[str, bytes]]:
+    """Each order of a templated list as fragments per format (``build`` turns the stored order into the
+    templated item; ``raw(i)`` gives order ``i``'s stored document), cached under the template's id and
+    looked up for the whole page in one statement."""
     fp = fingerprint(ctx)
     kinds = {fmt: f"list.{tid}.{fmt}.{fp}" for fmt in formats(ctx)}
-    cached = ctx.tx.cached_renders(ctx.ns, ohk, kinds["json"], kinds.get("xml", kinds["json"]))
-    if len(cached) == len(kinds):
-        return {fmt: cached[kind] for fmt, kind in kinds.items()}
-    source = raw()
-    item = build(orjson.loads(source))
-    out = {"json": orjson.dumps(to_jsonable("Order", item))}
-    if "xml" in kinds:
-        out["xml"] = xml_fragment("Order", item).encode()
-    pending(ctx).extend(Fill(ohk, kinds[fmt], body, source) for fmt, body in out.items())
-    return out
+    cached = ctx.tx.renders_of(ctx.ns, list(dict.fromkeys(ohks)), list(kinds.values()))
+    found: list[dict[str, bytes]] = []
+    for index, ohk in enumerate(ohks):
+        bodies = {fmt: cached.get((ohk, kind)) for fmt, kind in kinds.items()}
+        if all(body is not None for body in bodies.values()):
+            found.append({fmt: body for fmt, body in bodies.items() if body is not None})
+            continue
+        source = raw(index)
+        item = build(orjson.loads(source))
+        out = {"json": orjson.dumps(to_jsonable("Order", item))}
+        if "xml" in kinds:
+            out["xml"] = xml_fragment("Order", item).encode()
+        pending(ctx).extend(Fill(ohk, kinds[fmt], body, source) for fmt, body in out.items())
+        found.append(out)
+    return found

@@ -55,6 +55,8 @@ class Output:
     meta: dict[str, str] = field(default_factory=dict)
     #: Renders a read made, for the render cache: ``(ohk, kind, body, source document)`` rows.
     renders: list[tuple[str, str, bytes, bytes]] = field(default_factory=list)
+    #: The output as the journal stores it, when it came from the render cache (``journal.packed_output``).
+    journal: bytes | None = None
 
     @classmethod
     def none(cls) -> Output:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from client.wire import Doc
 
-from . import agents, cache, clock, faults, journal, masterdata, throttle
+from . import agents, cache, clock, faults, journal, masterdata, throttle, walcheckpoint
 from .apis import APIS, ApiSpec
 from .context import Ctx, Output
 from .errors import InternalError, InvalidValue, SterlingError, UnknownApi
@@ -92,7 +92,10 @@ class Fake:
             fired = self._before(call, doc, entry)
             inline = call.transport != "seed" and not (fired and fired.after)
             output = self.run(call, doc, spec, entry=entry if inline else None, started=started)
+            if spec.writes:
+                walcheckpoint.notify(self.store)  # its WAL pages, checkpointed off the request path
             entry.output = journal.output_document(output.doc, output.prerendered)
+            entry.packed_output = output.journal
             entry.http_status = 204 if output.void and call.transport in ("rest", "resource") else 200
             entry.renders = output.renders
             if fired and fired.after:
@@ -142,6 +145,7 @@ class Fake:
         if self.settings.journal_limit <= 0:
             return
         entry.output = journal.output_document(output.doc, output.prerendered)
+        entry.packed_output = output.journal
         entry.http_status = 204 if output.void and call.transport in ("rest", "resource") else 200
         tx.conn.execute("SAVEPOINT journal_entry")
         try:

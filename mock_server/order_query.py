@@ -87,6 +87,7 @@ SELECT = ", ".join(
         "max_status",
     )
 )
+_SELECTED = tuple(SELECT.split(", "))
 _RANGE_INDEXES = {"order_date": "orders_date", "modifyts": "orders_modifyts"}
 #: A range matching fewer index entries than this is read through its own index and sorted.
 PROBE = 2000
@@ -118,7 +119,7 @@ class OrderView(Mapping[str, Any]):
         self.ctx = ctx
         self.row_id: int = row[0]
         self.ohk: str = row[1]
-        self.columns = dict(zip(SELECT.split(", "), row, strict=True))
+        self.columns = dict(zip(_SELECTED, row, strict=True))
         self._doc: Doc | None = None
 
     @property

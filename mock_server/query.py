@@ -341,14 +341,31 @@ def max_records(doc: Mapping[str, Any]) -> int | None:
     return value or None  # 0: the installation's default cap
 
 
+def _named(input_doc: Doc) -> set[str]:
+    """Every attribute a key of the input may give conditions to: the key itself, and the key without its
+    ``QryType`` suffix or ``From``/``To`` prefix (a superset: ``attribute_conditions`` decides)."""
+    names: set[str] = set()
+    for key in input_doc:
+        names.add(key)
+        if key.endswith("QryType"):
+            names.add(key[:-7])
+        if key.startswith("From"):
+            names.add(key[4:])
+        elif key.startswith("To"):
+            names.add(key[2:])
+    return names
+
+
 def compile_query(input_doc: Doc, fields: dict[str, str]) -> CompiledQuery:
     """Compile a list API's input; raises a SterlingError naming the attribute for a bad QryType or value."""
     for name, dtype in fields.items():
         if dtype not in TYPES:
             raise ValueError(f"field {name}: unknown data type {dtype}")
     query = CompiledQuery(fields)
+    named = _named(input_doc)
     for attr, dtype in fields.items():
-        query.conditions.extend(attribute_conditions(input_doc, attr, dtype))
+        if attr in named:  # an attribute the input does not name has no conditions
+            query.conditions.extend(attribute_conditions(input_doc, attr, dtype))
     found = complex_query(input_doc.get("ComplexQuery"), fields)
     if found is not None:
         query.complex_operator, query.complex = found

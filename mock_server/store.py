@@ -390,6 +390,17 @@ class Tx:
         ).fetchall()
         return {str(kind): bytes(body) for kind, body in rows}
 
+    def renders_of(self, ns: str, ohks: list[str], kinds: list[str]) -> dict[tuple[str, str], bytes]:
+        """Cached bodies ``{(ohk, kind): body}`` of some orders and kinds, in one statement."""
+        if not ohks or not kinds:
+            return {}
+        rows = self.conn.execute(
+            "SELECT ohk, kind, body FROM render_cache WHERE ns=? "
+            f"AND ohk IN ({', '.join('?' * len(ohks))}) AND kind IN ({', '.join('?' * len(kinds))})",
+            (ns, *ohks, *kinds),
+        ).fetchall()
+        return {(str(ohk), str(kind)): bytes(body) for ohk, kind, body in rows}
+
     def put_renders(self, ns: str, fills: list[tuple[str, str, bytes, bytes]], keep: int) -> None:
         """Cache ``(ohk, kind, body, source document)`` rows, each only if the order still holds that exact
         document (so a render from an older snapshot never lands after a newer write); keep the newest

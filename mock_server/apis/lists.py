@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from typing import Any
 
 import orjson
@@ -140,9 +139,9 @@ def order_fragments(
     def build(order: Doc) -> Doc:
         return apply_template("Order", template_view(ctx, order, sub), sub, keep_paging=False)
 
-    found = [
-        cache.list_fragment(ctx, view.ohk, partial(_order_bytes, ctx, view), tid, build) for view in views
-    ]
+    found = cache.list_fragments(
+        ctx, [view.ohk for view in views], lambda index: _order_bytes(ctx, views[index]), tid, build
+    )
     return [f.get(ctx.fmt, f["json"]) for f in found], [f["json"] for f in found]
 
 

@@ -39,7 +39,8 @@ def get_order_details(ctx: Ctx, doc: Doc) -> Output:
     if ctx.template is None:
         bodies = cache.order_details(ctx, key)
         if bodies is not None:
-            return Output("Order", prerendered=bodies, meta={"id": key})
+            packed = bodies.pop("journal", None)
+            return Output("Order", prerendered=bodies, meta={"id": key}, journal=packed)
     order = ctx.tx.get_order(ctx.ns, key) or {}
     descriptions = ctx.pipelines.get(order.get("DocumentType", "0001")).descriptions
     if ctx.template is None:

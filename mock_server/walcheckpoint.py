@@ -1,0 +1,146 @@
+"""SQLite WAL checkpoints off the request path: one background thread per worker process.
+
+Every read call appends a journal row (14 WAL pages or so), so the write-ahead log passes SQLite's automatic
+checkpoint threshold (1,000 pages) every ~70 calls, and the call whose commit crosses it runs the checkpoint
+itself: two fsyncs (the WAL, then the database file) and the page copies, 5–18 ms on these disks, inside one
+request (bench/README.md).  Here the bookkeeping connection (journal.py) raises its own threshold to
+``SIDE_AUTOCHECKPOINT`` pages, and a daemon thread checkpoints (``PASSIVE``: it never blocks readers or
+writers) every ``INTERVAL`` seconds when the store was written since its last pass.  Durability is unchanged:
+commits still sync as ``durability`` says, and the checkpoint syncs the WAL before and the database file after
+copying, as SQLite's own does.  If the thread ever falls behind, a commit past ``SIDE_AUTOCHECKPOINT`` pages
+checkpoints inline as before.
+
+Not state: the thread keeps a connection per store (dropped with the store, never used across a fork).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import weakref
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .store import Store
+
+log = logging.getLogger("sterling_mock")
+
+#: Seconds between passes.  At ~2,000 reads/s that is ~1,400 WAL pages (~6 MB) per pass.
+INTERVAL = 0.05
+#: Pages in the WAL past which a pass makes the log start over (``RESTART``): ~32 MB.
+RESTART_FRAMES = 8_192
+#: Pages past which the bookkeeping connection checkpoints inline anyway (~40 MB of WAL).
+SIDE_AUTOCHECKPOINT = 10_000
+
+
+class _Entry:
+    __slots__ = ("conn", "dirty", "ref")
+
+    def __init__(self, store: Store) -> None:
+        self.ref = weakref.ref(store)
+        self.conn: sqlite3.Connection | None = None
+        self.dirty = True
+
+
+_lock = threading.Lock()
+_entries: dict[int, _Entry] = {}
+_wake = threading.Event()
+_state: dict[str, object] = {"pid": 0, "thread": None, "passes": 0}
+#: Connections inherited across a fork: never used nor closed in the child (SQLite forbids both).
+_inherited: list[object] = []
+
+
+def notify(store: Store) -> None:
+    """The store's WAL grew: checkpoint it on the next pass (starts this process's thread when needed)."""
+    if store.memory or store.postgres is not None:
+        return
+    entry = _entries.get(id(store))
+    if entry is not None and entry.ref() is store and _state["pid"] == os.getpid():
+        entry.dirty = True
+        return
+    with _lock:
+        if _state["pid"] != os.getpid():  # a forked child: the parent's thread and connections are not ours
+            _inherited.append(list(_entries.values()))
+            _entries.clear()
+            _state.update(pid=os.getpid(), thread=None)
+        entry = _entries.get(id(store))
+        if entry is None or entry.ref() is not store:
+            _entries[id(store)] = _Entry(store)
+        else:
+            entry.dirty = True
+        thread = _state["thread"]
+        if not isinstance(thread, threading.Thread) or not thread.is_alive():
+            thread = threading.Thread(target=_run, name="sterling-mock-wal-checkpoint", daemon=True)
+            _state["thread"] = thread
+            thread.start()
+
+
+def passes() -> int:
+    """Checkpoints this process has run (tests)."""
+    count = _state["passes"]
+    return count if isinstance(count, int) else 0
+
+
+def flush(timeout: float = 5.0) -> None:
+    """Run a pass now and wait for it (tests)."""
+    before = passes()
+    _wake.set()
+    done = threading.Event()
+
+    def wait() -> None:
+        while passes() == before and not done.wait(0.005):
+            pass
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout)
+    done.set()
+
+
+def _run() -> None:
+    me = threading.current_thread()
+    while True:
+        _wake.wait(INTERVAL)
+        _wake.clear()
+        if _state["thread"] is not me:
+            return
+        with _lock:
+            entries = list(_entries.items())
+        for key, entry in entries:
+            store = entry.ref()
+            if store is None:
+                with _lock:
+                    if _entries.get(key) is entry:
+                        del _entries[key]
+                if entry.conn is not None:
+                    entry.conn.close()
+                continue
+            if not entry.dirty:
+                continue
+            entry.dirty = False
+            _checkpoint(store, entry)
+            del store
+        _state["passes"] = passes() + 1
+
+
+def _checkpoint(store: Store, entry: _Entry) -> None:
+    try:
+        if entry.conn is None:
+            conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False, timeout=1)
+            # the checkpoint syncs the WAL before copying and the database file after, unless OFF
+            conn.execute(f"PRAGMA synchronous={'OFF' if store.durability == 'OFF' else 'FULL'}")
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+            entry.conn = conn
+        found = entry.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if found is not None and found[1] >= RESTART_FRAMES:
+            # under steady load some reader or writer always follows the last backfilled frame, so the
+            # log never starts over by itself: RESTART waits (up to the timeout, holding new writers back)
+            # until it can, which bounds the WAL file
+            entry.conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+    except sqlite3.Error as exc:  # the file went away or is being replaced: try afresh next time
+        log.debug("background checkpoint of %s failed: %s", store.path, exc)
+        if entry.conn is not None:
+            entry.conn.close()
+            entry.conn = None
