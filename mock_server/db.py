@@ -254,21 +254,38 @@ class Postgres:
         ``side`` writes (journal, buckets: bookkeeping) commit without waiting for the WAL flush and hold the
         bookkeeping lock instead; ``append``-only ones (journal rows) hold it shared, so they run side by side
         (the journal's counter row orders them) while a reset or a bucket update waits for them."""
-        with self.pool().connection() as raw:
-            if write:  # one round trip: begin, flush policy, the lock
-                flush = "SET LOCAL synchronous_commit TO OFF; " if side or not self.synchronous else ""
-                key = self.side_key if side else self.write_key
-                lock = "pg_advisory_xact_lock_shared" if side and append else "pg_advisory_xact_lock"
-                raw.execute(f"BEGIN; {flush}SELECT {lock}({key})")
-            else:
-                raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
-            try:
-                yield PgConn(raw)
-            except BaseException:
-                with contextlib.suppress(Exception):  # a broken connection: the pool discards it
-                    raw.execute("ROLLBACK")
-                raise
-            raw.execute("COMMIT")
+        pool = self.pool()
+        for attempt in range(2):
+            with pool.connection() as raw:
+                try:
+                    self._begin(raw, write=write, side=side, append=append)
+                except psycopg.OperationalError:
+                    # a connection the server dropped (a restart, a failover): nothing ran yet, so drop the
+                    # pool's other dead connections and take a live one instead of failing the call
+                    if attempt:
+                        raise
+                    dropped = True
+                else:
+                    dropped = False
+                    try:
+                        yield PgConn(raw)
+                    except BaseException:
+                        with contextlib.suppress(Exception):  # a broken connection: the pool discards it
+                            raw.execute("ROLLBACK")
+                        raise
+                    raw.execute("COMMIT")
+            if not dropped:
+                return
+            pool.check()
+
+    def _begin(self, raw: Any, *, write: bool, side: bool, append: bool) -> None:
+        if write:  # one round trip: begin, flush policy, the lock
+            flush = "SET LOCAL synchronous_commit TO OFF; " if side or not self.synchronous else ""
+            key = self.side_key if side else self.write_key
+            lock = "pg_advisory_xact_lock_shared" if side and append else "pg_advisory_xact_lock"
+            raw.execute(f"BEGIN; {flush}SELECT {lock}({key})")
+        else:
+            raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
 
     def lock_side(self, conn: PgConn) -> None:
         """Also hold the bookkeeping lock in this (order) write transaction."""

@@ -78,6 +78,25 @@ class Cluster:
     def url_for(self, schema: str = "") -> str:
         return self.url + (f"?schema={schema}" if schema else "")
 
+    def restart(self) -> None:
+        """Restart the server (``fast``: every connection is dropped), as an upgrade or failover would."""
+        _run(
+            [
+                str(self.bin / "pg_ctl"),
+                "restart",
+                "-D",
+                str(self.data),
+                "-m",
+                "fast",
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(self.data / "server.log"),
+            ],
+            timeout=90,
+        )
+
     def stop(self) -> None:
         if self._stopped:
             return

@@ -195,3 +195,26 @@ def test_an_unreachable_database_is_one_clear_line(capsys: pytest.CaptureFixture
     err = capsys.readouterr().err
     assert err.startswith(f"sterling-mock: the store postgresql://u:***@127.0.0.1:{port}/x cannot be used:")
     assert "s3cret" not in err and "Traceback" not in err
+
+
+@pytest.mark.postgres
+def test_a_database_restart_costs_no_failed_call() -> None:
+    from mock_server.app import create_app
+    from mock_server.settings import Settings
+
+    try:
+        cluster = pgcluster.start(password=False)
+    except pgcluster.Unavailable as exc:
+        pytest.skip(str(exc))
+    try:
+        client = create_app(Settings(db=cluster.url_for("restart"), demo_orders=0)).test_client()
+        api = Api(client)
+        made = api("createOrder", {"EnterpriseCode": "DEFAULT", "OrderNo": "R-1"})
+        api("getOrderList", {})  # more than one pooled connection in use before the restart
+        cluster.restart()
+        for _ in range(3):  # every pooled connection is dead now: each call must still answer
+            assert api("getOrderDetails", {"OrderHeaderKey": made["OrderHeaderKey"]})["OrderNo"] == "R-1"
+        assert api("createOrder", {"EnterpriseCode": "DEFAULT", "OrderNo": "R-2"})["OrderNo"] == "R-2"
+        client.application.extensions["sterling_mock"].store.close()
+    finally:
+        cluster.stop()
