@@ -111,7 +111,8 @@ class Fake:
     def _before(self, call: Call, doc: Doc, entry: journal.Entry) -> faults.Fired | None:
         """One read of the namespace's controls, then only the work they ask for: due agent steps, the
         throttle bucket, fault matching (a fault without ``after`` fires here, before the API)."""
-        with self.store.read() as tx:
+        with self.store.read(single=True) as tx:
+            tx.prefetch_controls(call.ns, throttle.KV_KEY, agents.KV_CONFIG)  # the block's one statement
             entry.time = journal.stamp(clock.now(tx, call.ns))
             if call.transport in INTERNAL_TRANSPORTS:
                 return None

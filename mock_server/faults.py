@@ -194,7 +194,7 @@ def clear(tx: Tx, ns: str) -> None:
 
 
 def has_rules(tx: Tx, ns: str) -> bool:
-    return tx.conn.execute("SELECT 1 FROM faults WHERE ns=? LIMIT 1", (ns,)).fetchone() is not None
+    return tx.has_faults(ns)
 
 
 # ------------------------------------------------------------------------------------------ matching

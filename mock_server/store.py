@@ -240,9 +240,14 @@ class Store:
             conn.execute("COMMIT")
 
     @contextmanager
-    def read(self) -> Iterator[Tx]:
-        """A consistent read snapshot."""
+    def read(self, *, single: bool = False) -> Iterator[Tx]:
+        """A consistent read snapshot.  ``single``: the block runs one statement (consistent by itself), so
+        PostgreSQL skips the BEGIN and COMMIT round trips."""
         if self.postgres is not None:
+            if single:
+                with self.postgres.pool().connection() as raw:
+                    yield Tx(db.PgConn(raw), "postgresql")
+                return
             with self.postgres.transaction(write=False) as pg:
                 yield Tx(pg, "postgresql")
             return
@@ -294,6 +299,30 @@ class Tx:
     def __init__(self, conn: db.Conn, dialect: str = "sqlite") -> None:
         self.conn = conn
         self.dialect = dialect
+        #: What ``prefetch_controls`` read, served to the readers below for the rest of the transaction.
+        self.memo: dict[tuple[str, ...], Any] = {}
+
+    def prefetch_controls(self, ns: str, first_key: str, second_key: str) -> None:
+        """A call's look at its namespace's controls in one statement: the clock, two kv values and whether
+        any fault rule exists (``clock_state``, ``kv_get`` and ``has_faults`` then answer from memory)."""
+        row = self.conn.execute(
+            "SELECT n.clock_frozen, n.clock_at, n.clock_offset, "
+            "(SELECT value FROM kv WHERE ns=? AND key=?), (SELECT value FROM kv WHERE ns=? AND key=?), "
+            "(SELECT count(*) FROM (SELECT 1 FROM faults WHERE ns=? LIMIT 1) AS f) "
+            "FROM (SELECT 1 AS one) AS base LEFT JOIN namespaces n ON n.ns=?",
+            (ns, first_key, ns, second_key, ns, ns),
+        ).fetchone()
+        frozen, at, offset, first, second, faults = row
+        self.memo[("clock", ns)] = (bool(frozen), at, float(offset or 0.0))
+        self.memo[("kv", ns, first_key)] = None if first is None else orjson.loads(first)
+        self.memo[("kv", ns, second_key)] = None if second is None else orjson.loads(second)
+        self.memo[("faults", ns)] = int(faults) > 0
+
+    def has_faults(self, ns: str) -> bool:
+        found = self.memo.get(("faults", ns))
+        if found is not None:
+            return bool(found)
+        return self.conn.execute("SELECT 1 FROM faults WHERE ns=? LIMIT 1", (ns,)).fetchone() is not None
 
     def columns(self, table: str) -> list[tuple[str, bool]]:
         """(column, is the row-id key) of a table, in table order."""
@@ -317,21 +346,27 @@ class Tx:
     # ------------------------------------------------------------------------------------ key/value
 
     def kv_get(self, ns: str, key: str) -> Any:
+        if ("kv", ns, key) in self.memo:
+            return self.memo[("kv", ns, key)]
         row = self.conn.execute("SELECT value FROM kv WHERE ns=? AND key=?", (ns, key)).fetchone()
         return None if row is None else orjson.loads(row[0])
 
     def kv_put(self, ns: str, key: str, value: Any) -> None:
+        self.memo.pop(("kv", ns, key), None)
         self.conn.execute(
             "INSERT INTO kv(ns, key, value) VALUES(?, ?, ?) ON CONFLICT(ns, key) DO UPDATE SET value=excluded.value",
             (ns, key, orjson.dumps(value)),
         )
 
     def kv_delete(self, ns: str, key: str) -> None:
+        self.memo.pop(("kv", ns, key), None)
         self.conn.execute("DELETE FROM kv WHERE ns=? AND key=?", (ns, key))
 
     # ------------------------------------------------------------------------------------ clock
 
     def clock_state(self, ns: str) -> tuple[bool, float | None, float]:
+        if ("clock", ns) in self.memo:
+            return self.memo[("clock", ns)]  # type: ignore[no-any-return]
         row = self.conn.execute(
             "SELECT clock_frozen, clock_at, clock_offset FROM namespaces WHERE ns=?", (ns,)
         ).fetchone()
@@ -340,6 +375,7 @@ class Tx:
         return bool(row[0]), row[1], float(row[2])
 
     def set_clock_state(self, ns: str, frozen: bool, at: float | None, offset: float) -> None:
+        self.memo.pop(("clock", ns), None)
         self.conn.execute(
             "INSERT INTO namespaces(ns, clock_frozen, clock_at, clock_offset) VALUES(?, ?, ?, ?) "
             "ON CONFLICT(ns) DO UPDATE SET clock_frozen=excluded.clock_frozen, clock_at=excluded.clock_at, "
