@@ -317,5 +317,14 @@ def _python_drive(
     )
 
 
+def baseline_load(seconds: float) -> Load:
+    """The Flask static baseline's load figures in this run (every ratio's denominator)."""
+    server = baseline_server().start()
+    try:
+        return drive(server, "GET", "/", seconds=seconds)
+    finally:
+        server.stop()
+
+
 def json_body(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, separators=(",", ":")).encode()

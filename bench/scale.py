@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .harness import AUTH, ROOT, Load, baseline_server, drive, fake_server, json_body
+from .harness import AUTH, ROOT, Load, baseline_load, drive, fake_server, json_body
 
 Report = Callable[[str, str], None]
 HEADERS = {"Authorization": AUTH, "Content-Type": "application/json"}
@@ -76,11 +76,7 @@ def run(report: Report, quick: bool) -> None:
         took = build(big_db, big)
         size = Path(big_db).stat().st_size / 2**30
         report(f"build a store of {big:,} orders (seed, bulk clones)", f"{took:.0f} s, {size:.2f} GiB")
-        base = baseline_server().start()
-        try:
-            base_load = drive(base, "GET", "/", seconds=seconds)
-        finally:
-            base.stop()
+        base_load = baseline_load(seconds)
         _line(report, "baseline: Flask static 42 KB (= 1.0x)", base_load, base_load)
         for name in _calls(small_db, 1000):
             loads = {}

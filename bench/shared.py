@@ -23,7 +23,7 @@ from .harness import (
     ROOT,
     Load,
     Server,
-    baseline_server,
+    baseline_load,
     cpu_seconds,
     drive,
     fake_server,
@@ -143,11 +143,7 @@ def run(report: Report, quick: bool) -> None:
         return
     try:
         with tempfile.TemporaryDirectory(prefix="bench-shared-") as tmp:
-            base_server = baseline_server().start()
-            try:
-                base = drive(base_server, "GET", "/", seconds=seconds)
-            finally:
-                base_server.stop()
+            base = baseline_load(seconds)
             _line(report, "baseline: Flask static 42 KB (= 1.0x)", base, base)
 
             sqlite_db = str(Path(tmp) / "shared.db")
