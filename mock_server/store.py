@@ -454,6 +454,21 @@ class Tx:
             "DELETE FROM render_cache WHERE id <= (SELECT max(id) FROM render_cache) - ?", (keep,)
         )
 
+    def get_rendered_many(self, ns: str, keys: list[str], column: str) -> dict[str, bytes]:
+        """Stored list renderings of many orders in a few statements (one round trip per 500 on PostgreSQL,
+        where a statement per order cost ~0.1 ms each)."""
+        if column not in ("r_list_json", "r_list_xml"):
+            raise ValueError(column)
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self.conn.execute(
+                f"SELECT ohk, {column} FROM orders WHERE ns=? AND ohk IN ({marks})", (ns, *chunk)
+            ).fetchall()
+            found.update((str(ohk), bytes(body)) for ohk, body in rows if body is not None)
+        return found
+
     def get_rendered(self, ns: str, ohk: str, column: str) -> bytes | None:
         if column not in ("r_list_json", "r_list_xml"):
             raise ValueError(column)

@@ -108,9 +108,15 @@ def template_view(ctx: Ctx, order: Doc, template: Doc) -> Doc:
     return light
 
 
-def default_fragment(ctx: Ctx, view: OrderView, fmt: str) -> bytes:
+def default_fragments(ctx: Ctx, views: list[OrderView], fmt: str) -> list[bytes]:
+    """The orders' stored default list fragments in ``fmt``, fetched together."""
+    column = "r_list_xml" if fmt == "xml" else "r_list_json"
+    stored = ctx.tx.get_rendered_many(ctx.ns, [view.ohk for view in views], column)
+    return [default_fragment(ctx, view, fmt, stored.get(view.ohk)) for view in views]
+
+
+def default_fragment(ctx: Ctx, view: OrderView, fmt: str, stored: bytes | None) -> bytes:
     """An order's stored default list fragment in ``fmt`` (rendered now for rows stored without one)."""
-    stored = ctx.tx.get_rendered(ctx.ns, view.ohk, "r_list_xml" if fmt == "xml" else "r_list_json")
     if stored is None:
         listed = render.list_order(view.doc)
         stored = (
@@ -127,10 +133,10 @@ def order_fragments(
     """(fragments in the caller's format, JSON fragments) of each view, in order: the stored default ones,
     or templated ones through the render cache; None when the template names no ``Order``."""
     if template is None:
-        fragments = [default_fragment(ctx, view, ctx.fmt) for view in views]
+        fragments = default_fragments(ctx, views, ctx.fmt)
         if ctx.fmt != "xml":
             return fragments, fragments
-        return fragments, [default_fragment(ctx, view, "json") for view in views]
+        return fragments, default_fragments(ctx, views, "json")
     sub = item_template(template, "Order")
     if sub is None:
         return None
