@@ -122,6 +122,9 @@ class OrderView(Mapping[str, Any]):
         self.columns = dict(zip(_SELECTED, row, strict=True))
         self._doc: Doc | None = None
 
+    def preload(self, raw: bytes) -> None:
+        self._doc = dict(orjson.loads(raw))
+
     @property
     def doc(self) -> Doc:
         if self._doc is None:
@@ -404,18 +407,30 @@ def search(ctx: Ctx, query: CompiledQuery, limit: int | None, *, after: str | No
         p.params.extend(params)
     order_sql = ", ".join(f"{c} {'DESC' if d else 'ASC'}" for c, d in (order or [("ohk", False)]))
     hint = _index_hint(ctx, p, order or [])
-    cursor = ctx.tx.conn.execute(
-        f"SELECT {SELECT} FROM orders{hint} WHERE {' AND '.join(p.where)} ORDER BY {order_sql}", p.params
-    )
     skip = frozenset(p.skip)
-    views: list[OrderView] = []
     stop = None if limit is None or order is None else limit + 1
-    for row in cursor:
-        view = OrderView(ctx, row)
-        if query.matches(view, skip=skip):
-            views.append(view)
-            if stop is not None and len(views) >= stop:
-                break
+    filtered = query.needs_rows(skip)
+    # SQL decided everything: let it stop at the limit.  On PostgreSQL, rows still to test in Python bring
+    # their document along (a statement per row costs a round trip) and arrive in batches (a server cursor).
+    bounded = f" LIMIT {int(stop)}" if stop is not None and not filtered else ""
+    with_doc = filtered and ctx.tx.dialect == "postgresql"
+    rows = ctx.tx.stream(
+        f"SELECT {SELECT}{', doc' if with_doc else ''} FROM orders{hint} WHERE {' AND '.join(p.where)} "
+        f"ORDER BY {order_sql}{bounded}",
+        p.params,
+    )
+    views: list[OrderView] = []
+    try:
+        for row in rows:
+            view = OrderView(ctx, row[: len(_SELECTED)])
+            if with_doc:
+                view.preload(row[-1])
+            if query.matches(view, skip=skip):
+                views.append(view)
+                if stop is not None and len(views) >= stop:
+                    break
+    finally:
+        rows.close()  # a server cursor is closed inside the transaction that opened it
     if order is None:
         views = _python_order(query, views, last)
     more = limit is not None and len(views) > limit

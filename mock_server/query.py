@@ -277,6 +277,10 @@ class CompiledQuery:
         """Conditions that may be evaluated alone (by SQL): none when the ComplexQuery is ORed in."""
         return [] if self.complex is not None and self.complex_operator == "OR" else list(self.conditions)
 
+    def needs_rows(self, skip: frozenset[int]) -> bool:
+        """Whether ``matches`` has anything left to test once the ``skip`` conditions hold (SQL did them)."""
+        return bool(self.extra) or self.complex is not None or any(id(c) not in skip for c in self.conditions)
+
     def matches(self, view: Mapping[str, Any], *, skip: frozenset[int] = frozenset()) -> bool:
         """Does the flat view pass every filter (conditions whose ``id`` is in ``skip`` are known to hold)?"""
         if not all(check(view) for check in self.extra):

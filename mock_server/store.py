@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -317,6 +317,23 @@ class Tx:
         self.memo[("kv", ns, first_key)] = None if first is None else orjson.loads(first)
         self.memo[("kv", ns, second_key)] = None if second is None else orjson.loads(second)
         self.memo[("faults", ns)] = int(faults) > 0
+
+    def stream(self, sql: str, params: Sequence[Any], batch: int = 1000) -> Generator[Any, None, None]:
+        """The rows of a query that may be large, read as they are consumed: SQLite steps lazily already;
+        PostgreSQL would otherwise send the whole result at once, so a server cursor hands it over in
+        batches (inside the caller's transaction)."""
+        if isinstance(self.conn, db.PgConn):
+            cursor = self.conn.raw.cursor(name=f"stream_{uuid.uuid4().hex[:12]}")
+            try:
+                cursor.execute(db.to_postgres(sql), tuple(params))
+                size = 50  # small first (most lists stop early), then doubling up to ``batch``
+                while rows := cursor.fetchmany(size):
+                    yield from rows
+                    size = min(size * 2, batch)
+            finally:
+                cursor.close()
+            return
+        yield from self.conn.execute(sql, params)
 
     def has_faults(self, ns: str) -> bool:
         found = self.memo.get(("faults", ns))
