@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
 from mock_server import db, pgcluster
@@ -218,3 +219,37 @@ def test_a_database_restart_costs_no_failed_call() -> None:
         client.application.extensions["sterling_mock"].store.close()
     finally:
         cluster.stop()
+
+
+def test_a_render_of_an_older_document_never_lands_after_a_write(app: Flask, api: Api) -> None:
+    """PostgreSQL runs order writes and bookkeeping under different locks: a render cached from the old
+    document while a write is in flight must wait for the write and then be dropped (SQLite has one writer)."""
+    import threading
+
+    from mock_server.journal import side_write
+
+    store: Store = app.extensions["sterling_mock"].store
+    if store.dialect != "postgresql":
+        pytest.skip("one writer on SQLite: a bookkeeping write cannot overlap an order write")
+    key = api("createOrder", {"EnterpriseCode": "DEFAULT", "OrderNo": "RACE-1"})["OrderHeaderKey"]
+    with store.read() as tx:
+        old = tx.get_order_bytes("default", key)
+    assert old is not None
+    written, landed = threading.Event(), threading.Event()
+
+    def render_from_the_old_snapshot() -> None:
+        written.wait(10)
+        with side_write(store, append=True) as tx:
+            tx.put_renders("default", [(key, "race-test", b"stale", old)], 1000)
+        landed.set()
+
+    racer = threading.Thread(target=render_from_the_old_snapshot)
+    racer.start()
+    with store.write() as tx:
+        tx.conn.execute("UPDATE orders SET doc=? WHERE ns=? AND ohk=?", (old + b" ", "default", key))
+        tx.conn.execute("DELETE FROM render_cache WHERE ns=? AND ohk=?", ("default", key))
+        written.set()
+        assert not landed.wait(0.5)  # the render waits for the write to end...
+    racer.join(10)
+    with store.read() as tx:
+        assert tx.cached_renders("default", key, "race-test", "race-test") == {}  # ...and is then dropped
