@@ -194,6 +194,8 @@ class Fake:
         spec = spec or self.spec(call.api)
         try:
             with self.store.write() if spec.writes else self.store.read() as tx:
+                if spec.writes:
+                    walcheckpoint.adopt(tx.conn)  # its checkpoints run off the request path too
                 ctx = Ctx(
                     tx=tx,
                     ns=call.ns,

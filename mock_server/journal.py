@@ -13,6 +13,7 @@ import sqlite3
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -204,8 +205,38 @@ def append(tx: Tx, entry: Entry, duration_ms: float, *, limit: int, doc_bytes: i
 
 def packed_output(value: Any, doc_bytes: int) -> bytes | None:
     """An output as its journal column holds it (masked, truncated past ``doc_bytes``, compressed): the
-    render cache keeps this beside a cached body, so a cache hit journals without encoding again."""
-    return _pack(encode_document(value, doc_bytes))
+    render cache keeps this beside a cached body, so a cache hit journals without encoding again.
+
+    A pure function of its arguments, so large byte outputs (lists built from cached fragments) are
+    memoised per process, bounded by ``MEMO_BYTES``: a repeated answer is journaled without masking and
+    compressing it again (the memo's key is the output itself, so only the very same bytes hit)."""
+    if not isinstance(value, bytes) or len(value) < MEMO_FROM:
+        return _pack(encode_document(value, doc_bytes))
+    key = (value, doc_bytes)
+    with _memo_lock:
+        found = _memo.get(key)
+        if found is not None:
+            _memo.move_to_end(key)
+            return found
+    packed = _pack(encode_document(value, doc_bytes))
+    if packed is None or len(value) + len(packed) > MEMO_BYTES // 8:
+        return packed
+    with _memo_lock:
+        if key not in _memo:
+            _memo[key] = packed
+            _memo_size[0] += len(value) + len(packed)
+        while _memo_size[0] > MEMO_BYTES:
+            (old, _), dropped = _memo.popitem(last=False)
+            _memo_size[0] -= len(old) + len(dropped)
+    return packed
+
+
+#: Outputs from this many bytes are memoised by ``packed_output``, up to ``MEMO_BYTES`` per process.
+MEMO_FROM = 4096
+MEMO_BYTES = 4 * 2**20
+_memo: OrderedDict[tuple[bytes, int], bytes] = OrderedDict()
+_memo_size = [0]
+_memo_lock = threading.Lock()
 
 
 def encode_row(entry: Entry, duration_ms: float, doc_bytes: int) -> tuple[Any, ...]:

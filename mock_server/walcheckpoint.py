@@ -3,10 +3,11 @@
 Every read call appends a journal row (14 WAL pages or so), so the write-ahead log passes SQLite's automatic
 checkpoint threshold (1,000 pages) every ~70 calls, and the call whose commit crosses it runs the checkpoint
 itself: two fsyncs (the WAL, then the database file) and the page copies, 5–18 ms on these disks, inside one
-request (bench/README.md).  Here the bookkeeping connection (journal.py) raises its own threshold to
-``SIDE_AUTOCHECKPOINT`` pages, and a daemon thread checkpoints (``PASSIVE``: it never blocks readers or
-writers) every ``INTERVAL`` seconds when the store was written since its last pass.  Durability is unchanged:
-commits still sync as ``durability`` says, and the checkpoint syncs the WAL before and the database file after
+request (bench/README.md).  Here the bookkeeping connection (journal.py) and the connection of every API
+write (``adopt``) raise their threshold to ``SIDE_AUTOCHECKPOINT`` pages, and a daemon thread checkpoints
+(``PASSIVE``: it never blocks readers or writers) every ``INTERVAL`` seconds when the store was written since
+its last pass; past ``RESTART_FRAMES`` a pass makes the log start over.  Durability is unchanged: commits
+still sync as ``durability`` says, and the checkpoint syncs the WAL before and the database file after
 copying, as SQLite's own does.  If the thread ever falls behind, a commit past ``SIDE_AUTOCHECKPOINT`` pages
 checkpoints inline as before.
 
@@ -77,6 +78,15 @@ def notify(store: Store) -> None:
             thread.start()
 
 
+def adopt(conn: object) -> None:
+    """Leave an order-writing connection's checkpoints to the thread as well (called in each API write
+    transaction, a statement that only sets a connection option).  Its own threshold (SQLite's 1,000 pages)
+    would otherwise make every commit checkpoint inline while the log is past it: the log restarts only
+    when a pass catches up with no writer in between, or at ``RESTART_FRAMES``."""
+    if isinstance(conn, sqlite3.Connection):
+        conn.execute(f"PRAGMA wal_autocheckpoint={SIDE_AUTOCHECKPOINT}")
+
+
 def passes() -> int:
     """Checkpoints this process has run (tests)."""
     count = _state["passes"]
@@ -128,7 +138,7 @@ def _run() -> None:
 def _checkpoint(store: Store, entry: _Entry) -> None:
     try:
         if entry.conn is None:
-            conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False, timeout=1)
+            conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False, timeout=0.1)
             # the checkpoint syncs the WAL before copying and the database file after, unless OFF
             conn.execute(f"PRAGMA synchronous={'OFF' if store.durability == 'OFF' else 'FULL'}")
             conn.execute("PRAGMA wal_autocheckpoint=0")

@@ -203,6 +203,21 @@ def test_journal_rows_reach_the_database_file_in_the_background(tmp_path: Path) 
         conn.close()
 
 
+def test_order_writes_leave_checkpoints_to_the_thread(tmp_path: Path) -> None:
+    fake = _sqlite_fake(tmp_path, "writes.db")
+    _read_calls(fake, 0)  # one createOrder
+    conn = fake.store.connection()  # this thread's, the one the write used
+    assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == walcheckpoint.SIDE_AUTOCHECKPOINT
+    walcheckpoint.flush()
+    copy = tmp_path / "copy.db"
+    shutil.copyfile(fake.store.path, copy)
+    check = sqlite3.connect(copy)
+    try:
+        assert check.execute("SELECT count(*) FROM orders").fetchone()[0] == 1
+    finally:
+        check.close()
+
+
 def test_a_long_wal_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Under steady load the log never starts over by itself; past RESTART_FRAMES a pass makes it."""
     monkeypatch.setattr(walcheckpoint, "RESTART_FRAMES", 1)
@@ -258,3 +273,31 @@ def test_the_server_does_not_load_the_http_client() -> None:
         import client
 
         _ = client.NoSuchName  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------------------------ the journal's memo
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        orjson.dumps({"Order": [{"OrderNo": f"Y{n:05d}", "CustomerPONo": "x" * 40} for n in range(200)]}),
+        orjson.dumps({"Order": [{"OrderNo": f"Y{n:05d}", "Password": "secret"} for n in range(200)]}),
+        orjson.dumps({"Order": [{"OrderNo": f"Y{n:05d}"} for n in range(2000)]}),  # past the document limit
+    ],
+)
+def test_memoised_journal_forms_equal_fresh_ones(value: bytes) -> None:
+    fresh = journal._pack(journal.encode_document(value, 16384))
+    assert journal.packed_output(value, 16384) == fresh  # computed
+    assert journal.packed_output(bytes(bytearray(value)), 16384) == fresh  # from the memo (equal bytes)
+    assert journal.packed_output(value, 1000) == journal._pack(journal.encode_document(value, 1000))
+    if b"Password" in value:
+        assert b"secret" not in journal._unpack(fresh).__repr__().encode()
+
+
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(journal, "MEMO_BYTES", 200_000)
+    for n in range(100):
+        journal.packed_output(orjson.dumps({"n": n, "pad": "x" * 5000}), 16384)
+    assert 0 < journal._memo_size[0] <= 200_000
+    assert journal._memo_size[0] == sum(len(k) + len(v) for (k, _), v in journal._memo.items())
