@@ -96,6 +96,10 @@ def multi_api(ctx: Ctx, doc: Doc) -> Output:
 # ----------------------------------------------------------------------------------------------- getPage
 
 
+#: The largest PageNumber or PageSize taken (Sterling's own are Java ints).
+PAGE_NUMBER_MAX = 2**31 - 1
+
+
 def _number(doc: Doc, name: str, default: int | None) -> int:
     raw = present(doc, name)
     if raw is None:
@@ -103,11 +107,17 @@ def _number(doc: Doc, name: str, default: int | None) -> int:
             raise MandatoryMissing(f"getPage needs {name}.", attributes={"Name": name})
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise InvalidPageRequest(
             f"{name}={raw!r} is not a number.", attributes={"Name": name, "Value": raw}
         ) from None
+    if abs(value) > PAGE_NUMBER_MAX:  # a column's integer on every store (SQLite's and PostgreSQL's 64 bits)
+        raise InvalidPageRequest(
+            f"{name}={raw!r} is out of range (at most {PAGE_NUMBER_MAX}).",
+            attributes={"Name": name, "Value": raw},
+        )
+    return value
 
 
 def _generic_rows(ctx: Ctx, kind: str, spec: ApiSpec, doc: Doc) -> tuple[list[tuple[str, bytes | None]], Doc]:
