@@ -412,7 +412,7 @@ def search(ctx: Ctx, query: CompiledQuery, limit: int | None, *, after: str | No
     filtered = query.needs_rows(skip)
     # SQL decided everything: let it stop at the limit.  On PostgreSQL, rows still to test in Python bring
     # their document along (a statement per row costs a round trip) and arrive in batches (a server cursor).
-    bounded = f" LIMIT {int(stop)}" if stop is not None and not filtered else ""
+    bounded = f" LIMIT {min(int(stop), 2**62)}" if stop is not None and not filtered else ""
     with_doc = filtered and ctx.tx.dialect == "postgresql"
     rows = ctx.tx.stream(
         f"SELECT {SELECT}{', doc' if with_doc else ''} FROM orders{hint} WHERE {' AND '.join(p.where)} "
