@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .db import DatabaseError, describe, redact
+from .db import database_errors, describe, redact
 from .settings import Settings, parse_users
 
 
@@ -190,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"sterling-mock: {exc}", file=sys.stderr)
         return 2
-    except DatabaseError as exc:  # an unreachable or refusing database: one clear line, no traceback
+    except database_errors() as exc:  # an unreachable or refusing database: one clear line, no traceback
         print(
             f"sterling-mock: the store {redact(str(getattr(args, 'db', '') or ''))} cannot be used: {describe(exc)}",
             file=sys.stderr,

@@ -20,6 +20,7 @@ import hashlib
 import os
 import re
 import sqlite3
+import sys
 import threading
 import uuid
 import weakref
@@ -30,15 +31,21 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-try:  # psycopg is a dependency; the guard keeps an SQLite-only install importable
-    import psycopg
-    from psycopg_pool import ConnectionPool
 
-    DatabaseError: tuple[type[BaseException], ...] = (sqlite3.Error, psycopg.Error)
-except ImportError:  # pragma: no cover - psycopg is installed with the package
-    psycopg = None  # type: ignore[assignment]
-    ConnectionPool = None  # type: ignore[assignment,misc]
-    DatabaseError = (sqlite3.Error,)
+def _driver() -> Any:
+    """psycopg, imported on first use: it and its pool weigh ~22 MiB in every worker of an SQLite fake."""
+    try:
+        import psycopg
+        import psycopg_pool  # noqa: F401 - loaded together, used through psycopg_pool.ConnectionPool
+    except ImportError as exc:  # pragma: no cover - both are installed with the package
+        raise RuntimeError("PostgreSQL needs psycopg: pip install 'psycopg[binary]' psycopg-pool") from exc
+    return psycopg
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions a store may raise (psycopg's only once it is loaded: nothing else can raise them)."""
+    loaded = sys.modules.get("psycopg")
+    return (sqlite3.Error,) if loaded is None else (sqlite3.Error, loaded.Error)
 
 
 class Cursor(Protocol):
@@ -181,6 +188,41 @@ class PgConn:
         return cursor
 
 
+class _Rows:
+    """A fetched result, standing in for a cursor."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self.rows, self.rowcount = rows, rowcount
+
+    def fetchone(self) -> Any:
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[Any]:
+        return self.rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
+
+
+class _SingleConn(PgConn):
+    """A connection for one read statement outside a transaction: if the server dropped the connection
+    (a restart, a failover), the statement runs again on a live one."""
+
+    def __init__(self, raw: Any, owner: Postgres) -> None:
+        super().__init__(raw)
+        self.owner = owner
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Any:
+        try:
+            return super().execute(sql, parameters)
+        except self.owner._psycopg.OperationalError:
+            pool = self.owner.pool()
+            pool.check()
+            with pool.connection() as fresh:
+                cursor = PgConn(fresh).execute(sql, parameters)
+                return _Rows(cursor.fetchall() if cursor.description else [], cursor.rowcount)
+
+
 def _lock_key(*parts: str) -> int:
     """A 64-bit advisory-lock key for one purpose in one schema (stable across processes and machines)."""
     digest = hashlib.sha256("\x00".join(("sterling-mock", *parts)).encode()).digest()
@@ -196,8 +238,7 @@ class Postgres:
     """
 
     def __init__(self, url: str, *, synchronous: bool, pool_size: int = 4) -> None:
-        if psycopg is None:  # pragma: no cover
-            raise RuntimeError("PostgreSQL needs psycopg: pip install 'psycopg[binary]' psycopg-pool")
+        self._psycopg = _driver()
         parts = urlsplit(url)
         query = parse_qsl(parts.query, keep_blank_values=True)
         self.schema = next((v for k, v in query if k == "schema"), "") or "public"
@@ -222,11 +263,13 @@ class Postgres:
 
     def connect(self) -> Any:
         """One connection of its own (migrations, startup locks), outside the pool."""
-        return psycopg.connect(self.conninfo, **self._options())
+        return self._psycopg.connect(self.conninfo, **self._options())
 
     def pool(self) -> Any:
         with self._guard:
             if self._pool is None or self._pid != os.getpid():
+                from psycopg_pool import ConnectionPool
+
                 self._pool = ConnectionPool(
                     self.conninfo,
                     min_size=1,
@@ -259,7 +302,7 @@ class Postgres:
             with pool.connection() as raw:
                 try:
                     self._begin(raw, write=write, side=side, append=append)
-                except psycopg.OperationalError:
+                except self._psycopg.OperationalError:
                     # a connection the server dropped (a restart, a failover): nothing ran yet, so drop the
                     # pool's other dead connections and take a live one instead of failing the call
                     if attempt:
@@ -277,6 +320,12 @@ class Postgres:
             if not dropped:
                 return
             pool.check()
+
+    @contextmanager
+    def single(self) -> Iterator[PgConn]:
+        """A pooled connection for one read statement, no transaction (no BEGIN and COMMIT round trips)."""
+        with self.pool().connection() as raw:
+            yield _SingleConn(raw, self)
 
     def _begin(self, raw: Any, *, write: bool, side: bool, append: bool) -> None:
         if write:  # one round trip: begin, flush policy, the lock

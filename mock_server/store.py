@@ -245,8 +245,8 @@ class Store:
         PostgreSQL skips the BEGIN and COMMIT round trips."""
         if self.postgres is not None:
             if single:
-                with self.postgres.pool().connection() as raw:
-                    yield Tx(db.PgConn(raw), "postgresql")
+                with self.postgres.single() as one:
+                    yield Tx(one, "postgresql")
                 return
             with self.postgres.transaction(write=False) as pg:
                 yield Tx(pg, "postgresql")

@@ -253,3 +253,16 @@ def test_a_render_of_an_older_document_never_lands_after_a_write(app: Flask, api
     racer.join(10)
     with store.read() as tx:
         assert tx.cached_renders("default", key, "race-test", "race-test") == {}  # ...and is then dropped
+
+
+def test_an_sqlite_fake_never_loads_the_postgresql_driver() -> None:
+    """psycopg and its pool weigh ~22 MiB in each worker: an SQLite fake must not pay for them."""
+    code = (
+        "import sys; from mock_server.server import prepare; from mock_server.settings import Settings; "
+        "prepare(Settings(db=':memory:', demo_orders=0)); print('psycopg' in sys.modules)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != db.REDIRECT_ENV}
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "False", done.stderr[-2000:]

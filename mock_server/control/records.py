@@ -101,7 +101,7 @@ def import_state() -> Response:
             _check_documents(tx, ns)
     except snapshot.SnapshotError as exc:
         raise ControlError(400, "INVALID_SNAPSHOT", str(exc)) from None
-    except db.DatabaseError as exc:  # a missing column, a duplicate key: the import is rolled back
+    except db.database_errors() as exc:  # a missing column, a duplicate key: the import is rolled back
         raise ControlError(
             400, "INVALID_SNAPSHOT", f"the snapshot's rows do not fit the store: {db.describe(exc)}"
         ) from None
