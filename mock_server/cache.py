@@ -97,11 +97,14 @@ def order_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
     fp = fingerprint(ctx)
     kinds = {fmt: f"details.{fmt}.{fp}" for fmt in formats(ctx)}
     journal_form = journal_kind(ctx, "details", fp)
+    wanted = dict(kinds)
     if journal_form is not None:
-        kinds["journal"] = journal_form
-    cached = ctx.tx.renders_of(ctx.ns, [ohk], list(kinds.values()))
-    if len(cached) == len(kinds):
-        return {name: cached[(ohk, kind)] for name, kind in kinds.items()}
+        kinds["journal"] = wanted["journal"] = journal_form
+        if ctx.fmt == "xml":
+            del wanted["json"]  # an XML caller needs JSON only for the journal, whose form is cached
+    cached = ctx.tx.renders_of(ctx.ns, [ohk], list(wanted.values()))
+    if len(cached) == len(wanted):
+        return {name: cached[(ohk, kind)] for name, kind in wanted.items()}
     raw = ctx.tx.get_order_bytes(ctx.ns, ohk)
     if raw is None:
         return None

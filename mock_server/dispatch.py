@@ -94,8 +94,9 @@ class Fake:
             output = self.run(call, doc, spec, entry=entry if inline else None, started=started)
             if spec.writes:
                 walcheckpoint.notify(self.store)  # its WAL pages, checkpointed off the request path
-            entry.output = journal.output_document(output.doc, output.prerendered)
-            entry.packed_output = output.journal
+            entry.packed_output = output.journal  # when cached, the document itself is not needed
+            if output.journal is None:
+                entry.output = journal.output_document(output.doc, output.prerendered)
             entry.http_status = 204 if output.void and call.transport in ("rest", "resource") else 200
             entry.renders = output.renders
             if fired and fired.after:
@@ -145,8 +146,9 @@ class Fake:
         separate write after the call (bookkeeping never fails a call)."""
         if self.settings.journal_limit <= 0:
             return
-        entry.output = journal.output_document(output.doc, output.prerendered)
         entry.packed_output = output.journal
+        if output.journal is None:
+            entry.output = journal.output_document(output.doc, output.prerendered)
         entry.http_status = 204 if output.void and call.transport in ("rest", "resource") else 200
         tx.conn.execute("SAVEPOINT journal_entry")
         try:
