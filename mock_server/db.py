@@ -292,16 +292,20 @@ class Postgres:
             pool.close()
 
     @contextmanager
-    def transaction(self, *, write: bool, side: bool = False, append: bool = False) -> Iterator[PgConn]:
+    def transaction(
+        self, *, write: bool, side: bool = False, append: bool = False, ns: str | None = None
+    ) -> Iterator[PgConn]:
         """A write transaction holds the store's write lock until it ends; a read one sees one snapshot.
         ``side`` writes (journal, buckets: bookkeeping) commit without waiting for the WAL flush and hold the
         bookkeeping lock instead; ``append``-only ones (journal rows) hold it shared, so they run side by side
-        (the journal's counter row orders them) while a reset or a bucket update waits for them."""
+        (the journal's counter row orders them) while a reset or a bucket update waits for them.  An order
+        write that names its namespace ``ns`` holds the store's lock shared and the namespace's exclusively:
+        namespaces (CI pipelines sharing one fake) write side by side, and their commits flush together."""
         pool = self.pool()
         for attempt in range(2):
             with pool.connection() as raw:
                 try:
-                    self._begin(raw, write=write, side=side, append=append)
+                    self._begin(raw, write=write, side=side, append=append, ns=ns)
                 except self._psycopg.OperationalError:
                     # a connection the server dropped (a restart, a failover): nothing ran yet, so drop the
                     # pool's other dead connections and take a live one instead of failing the call
@@ -327,12 +331,20 @@ class Postgres:
         with self.pool().connection() as raw:
             yield _SingleConn(raw, self)
 
-    def _begin(self, raw: Any, *, write: bool, side: bool, append: bool) -> None:
-        if write:  # one round trip: begin, flush policy, the lock
+    def _begin(self, raw: Any, *, write: bool, side: bool, append: bool, ns: str | None) -> None:
+        if write:  # one round trip: begin, flush policy, the locks
             flush = "SET LOCAL synchronous_commit TO OFF; " if side or not self.synchronous else ""
-            key = self.side_key if side else self.write_key
-            lock = "pg_advisory_xact_lock_shared" if side and append else "pg_advisory_xact_lock"
-            raw.execute(f"BEGIN; {flush}SELECT {lock}({key})")
+            if side:
+                lock = "pg_advisory_xact_lock_shared" if append else "pg_advisory_xact_lock"
+                locks = f"SELECT {lock}({self.side_key})"
+            elif ns is not None:
+                locks = (
+                    f"SELECT pg_advisory_xact_lock_shared({self.write_key}); "
+                    f"SELECT pg_advisory_xact_lock({_lock_key(self.schema, 'write', ns)})"
+                )
+            else:
+                locks = f"SELECT pg_advisory_xact_lock({self.write_key})"
+            raw.execute(f"BEGIN; {flush}{locks}")
         else:
             raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
 

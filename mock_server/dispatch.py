@@ -195,7 +195,7 @@ class Fake:
         commits in the same transaction (one commit per call: durable commits are what createOrder pays)."""
         spec = spec or self.spec(call.api)
         try:
-            with self.store.write() if spec.writes else self.store.read() as tx:
+            with self.store.write(ns=call.ns) if spec.writes else self.store.read() as tx:
                 if spec.writes:
                     walcheckpoint.adopt(tx.conn)  # its checkpoints run off the request path too
                 ctx = Ctx(

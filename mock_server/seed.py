@@ -93,7 +93,7 @@ def seed_orders(
     bulk = count >= BULK_FROM and not options.statuses and not fake.settings.strict_master_data
     direct = min(count, PROTOTYPES) if bulk else count
     while created < direct:
-        with fake.store.write() as tx:
+        with fake.store.write(ns=ns) as tx:
             base = clock.now(tx, ns)
             for _ in range(min(CHUNK, direct - created)):
                 if options.enterprises:

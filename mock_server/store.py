@@ -213,13 +213,15 @@ class Store:
             yield tx
 
     @contextmanager
-    def write(self, *, side: bool = False, append: bool = False) -> Iterator[Tx]:
+    def write(self, *, side: bool = False, append: bool = False, ns: str | None = None) -> Iterator[Tx]:
         """One write transaction: all of it commits, or none of it.  Write transactions of one store are
         serialised (SQLite's ``BEGIN IMMEDIATE``; an advisory lock on PostgreSQL).  ``side`` marks bookkeeping
         (journal, faults, buckets) that may skip the commit's flush on PostgreSQL; ``append`` bookkeeping that
-        only appends (journal rows), which PostgreSQL runs side by side (db.Postgres.transaction)."""
+        only appends (journal rows), which PostgreSQL runs side by side (db.Postgres.transaction).  ``ns``: the
+        transaction touches that namespace's rows only, so PostgreSQL lets other namespaces write meanwhile;
+        without it the transaction excludes every other writer (SQLite always does)."""
         if self.postgres is not None:
-            with self.postgres.transaction(write=True, side=side, append=append) as pg:
+            with self.postgres.transaction(write=True, side=side, append=append, ns=ns) as pg:
                 yield Tx(pg, "postgresql")
             return
         with self._lock if self.memory else _nolock():

@@ -266,3 +266,41 @@ def test_an_sqlite_fake_never_loads_the_postgresql_driver() -> None:
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert done.stdout.strip() == "False", done.stderr[-2000:]
+
+
+def test_namespaces_write_side_by_side_and_a_store_wide_write_waits_for_all(app: Flask) -> None:
+    """On PostgreSQL a write naming its namespace excludes only that namespace's writers; one naming none
+    (a reset of every namespace) excludes all of them.  SQLite has one writer: every write excludes all."""
+    import threading
+
+    store: Store = app.extensions["sterling_mock"].store
+    if store.dialect != "postgresql":
+        pytest.skip("one writer on SQLite")
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_a() -> None:
+        with store.write(ns="a") as tx:
+            tx.next_value("a", "probe")
+            holding.set()
+            release.wait(10)
+
+    def attempt(ns: str | None, done: threading.Event) -> None:
+        with store.write(ns=ns) as tx:
+            tx.next_value(ns or "all", "probe")
+        done.set()
+
+    holder = threading.Thread(target=hold_a)
+    holder.start()
+    assert holding.wait(10)
+    other, same, every = threading.Event(), threading.Event(), threading.Event()
+    threads = [
+        threading.Thread(target=attempt, args=args) for args in (("b", other), ("a", same), (None, every))
+    ]
+    for thread in threads:
+        thread.start()
+    assert other.wait(10)  # namespace b wrote while a's transaction was open
+    assert not same.wait(0.3) and not every.is_set()  # a's other writer and the store-wide one wait
+    release.set()
+    for thread in [holder, *threads]:
+        thread.join(10)
+    assert same.is_set() and every.is_set()
