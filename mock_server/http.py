@@ -31,6 +31,8 @@ def response_format(request: Request) -> str:
     accept = request.headers.get("Accept", "")
     if not accept or "xml" not in accept:
         return "json"
+    if accept in ("application/xml", "text/xml"):  # one XML type, as clients send it: no parse (~10 µs)
+        return "xml"
     best = request.accept_mimetypes.best_match(["application/json", "application/xml", "text/xml"])
     return "xml" if best in ("application/xml", "text/xml") else "json"
 

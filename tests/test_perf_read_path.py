@@ -301,3 +301,25 @@ def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         journal.packed_output(orjson.dumps({"n": n, "pad": "x" * 5000}), 16384)
     assert 0 < journal._memo_size[0] <= 200_000
     assert journal._memo_size[0] == sum(len(k) + len(v) for (k, _), v in journal._memo.items())
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("application/xml", "xml"),
+        ("text/xml", "xml"),
+        ("application/xml;q=0.5, application/json", "json"),
+        ("application/json;q=0.1, text/xml", "xml"),
+        ("application/xhtml+xml", "json"),
+        ("", "json"),
+        ("*/*", "json"),
+    ],
+)
+def test_the_answer_format_follows_accept(accept: str, expected: str) -> None:
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from mock_server.http import response_format
+
+    headers = {"Accept": accept} if accept else {}
+    assert response_format(Request(EnvironBuilder(headers=headers).get_environ())) == expected
