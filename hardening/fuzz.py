@@ -22,7 +22,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m hardening.fuzz")
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=int(time.time()))
-    parser.add_argument("--db", default=":memory:", help="the store to fuzz (e.g. postgresql://.../db?schema=fuzz)")
+    parser.add_argument(
+        "--db", default=":memory:", help="the store to fuzz (e.g. postgresql://.../db?schema=fuzz)"
+    )
     args = parser.parse_args()
     app = create_app(Settings(db=args.db, demo_orders=0, journal_limit=1000))
     fake = app.extensions["sterling_mock"]
