@@ -22,28 +22,7 @@ from mock_server.order_query import ORDER_FIELDS
 from mock_server.query import attribute_conditions, compile_query
 from mock_server.settings import Settings
 from tests.conftest import BASIC, Api
-
-TEMPLATE = (
-    b"<OrderList><Order OrderHeaderKey='' OrderNo='' CustomerPONo=''><OrderLines><OrderLine PrimeLineNo='' "
-    b"OrderedQty=''><Item ItemID=''/></OrderLine></OrderLines></Order></OrderList>"
-)
-
-
-def _create(api: Api, po: str, lines: int = 2) -> str:
-    out = api(
-        "createOrder",
-        {
-            "EnterpriseCode": "Matrix-R",
-            "CustomerPONo": po,
-            "OrderLines": {
-                "OrderLine": [
-                    {"OrderedQty": "2", "Item": {"ItemID": f"SKU-{n}"}, "LinePriceInfo": {"UnitPrice": "5"}}
-                    for n in range(lines)
-                ]
-            },
-        },
-    )
-    return str(out["OrderHeaderKey"])
+from tests.test_perf_cache import TEMPLATE, _create
 
 
 def _journal(client: FlaskClient, api: str) -> list[dict[str, Any]]:
