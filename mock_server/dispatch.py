@@ -62,7 +62,7 @@ class Fake:
         """A template registered through the control plane, or ``<template_dir>/<id>.xml|.json``."""
         if not template_id:
             return None
-        with self.store.read() as tx:
+        with self.store.read(single=True) as tx:
             stored = tx.kv_get("_templates", template_id)
         if isinstance(stored, dict):
             return stored

@@ -244,7 +244,7 @@ class Store:
     @contextmanager
     def read(self, *, single: bool = False) -> Iterator[Tx]:
         """A consistent read snapshot.  ``single``: the block runs one statement (consistent by itself), so
-        PostgreSQL skips the BEGIN and COMMIT round trips."""
+        no BEGIN and COMMIT (round trips on PostgreSQL)."""
         if self.postgres is not None:
             if single:
                 with self.postgres.single() as one:
@@ -255,6 +255,9 @@ class Store:
             return
         with self._lock if self.memory else _nolock():
             conn = self.connection()
+            if single:  # one statement is its own snapshot
+                yield Tx(conn)
+                return
             conn.execute("BEGIN")
             try:
                 yield Tx(conn)
