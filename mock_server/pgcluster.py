@@ -125,6 +125,38 @@ def _run(cmd: list[str], timeout: float = 60) -> str:
     return done.stdout
 
 
+PREFIX = "sterling-mock-pg-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep(folder: Path) -> None:
+    """Stop and remove the servers of runs that died without stopping theirs (a killed test run): each
+    server's folder names the process that started it."""
+    for root in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = int((root / "owner").read_text())
+        except (OSError, ValueError):
+            continue
+        if owner == os.getpid() or _alive(owner):
+            continue
+        if (root / "data" / "postmaster.pid").exists():
+            with contextlib.suppress(Exception):
+                _run(
+                    [str(folder / "pg_ctl"), "stop", "-D", str(root / "data"), "-m", "immediate", "-w"],
+                    timeout=30,
+                )
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def start(
     *, durable: bool = False, port: int | None = None, max_connections: int = 200, password: bool = True
 ) -> Cluster:
@@ -134,9 +166,11 @@ def start(
     folder = binaries()
     if folder is None:
         raise Unavailable(INSTALL_HINT)
-    root = Path(tempfile.mkdtemp(prefix="sterling-mock-pg-"))
+    _sweep(folder)
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))
     cluster = Cluster(root=root, port=port or free_port(), bin=folder)
     try:
+        (root / "owner").write_text(str(os.getpid()))
         os.chmod(root, 0o755)
         (root / "data").mkdir()
         pwfile = root / "pw"

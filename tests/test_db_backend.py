@@ -304,3 +304,26 @@ def test_namespaces_write_side_by_side_and_a_store_wide_write_waits_for_all(app:
     for thread in [holder, *threads]:
         thread.join(10)
     assert same.is_set() and every.is_set()
+
+
+@pytest.mark.postgres
+def test_a_server_left_by_a_killed_run_is_stopped_by_the_next_start() -> None:
+    import signal
+
+    if pgcluster.binaries() is None:
+        pytest.skip(pgcluster.INSTALL_HINT)
+    code = "from mock_server import pgcluster; c = pgcluster.start(password=False); print(c.root, flush=True); input()"
+    with subprocess.Popen(
+        [sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as child:
+        assert child.stdout is not None
+        root = Path(child.stdout.readline().strip())
+        assert (root / "data" / "postmaster.pid").exists()
+        child.send_signal(signal.SIGKILL)  # no atexit, no stop(): its server outlives it
+        child.wait(10)
+    assert (root / "data" / "postmaster.pid").exists()
+    cluster = pgcluster.start(password=False)
+    try:
+        assert not root.exists()  # swept: stopped and removed
+    finally:
+        cluster.stop()
