@@ -241,15 +241,17 @@ class Postgres:
         self._psycopg = _driver()
         parts = urlsplit(url)
         query = parse_qsl(parts.query, keep_blank_values=True)
-        self.schema = next((v for k, v in query if k == "schema"), "") or "public"
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,62}", self.schema):
+        # folded to lower case, as PostgreSQL folds the unquoted name in search_path
+        self.schema = (next((v for k, v in query if k == "schema"), "") or "public").lower()
+        if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", self.schema):
             raise ValueError(f"schema name {self.schema!r}: letters, digits and _ only")
         rest = [(k, v) for k, v in query if k != "schema"]
         self.conninfo = urlunsplit(parts._replace(scheme="postgresql", query=urlencode(rest)))
         self.synchronous = synchronous
         self.pool_size = pool_size
-        # Order writes hold one lock; bookkeeping (journal, faults, buckets, agent state) another, so a read's
-        # journal row never waits behind an order write's commit flush.  A reset takes both.
+        # Writes hold the store's lock (shared when they name their namespace, with that namespace's own lock);
+        # bookkeeping (journal, faults, buckets, agent state) another, so a read's journal row never waits
+        # behind an order write's commit flush.  A reset of everything takes both exclusively.
         self.write_key = _lock_key(self.schema, "write")
         self.side_key = _lock_key(self.schema, "side")
         self.startup_key = _lock_key(self.schema, "startup")

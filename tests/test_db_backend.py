@@ -65,9 +65,10 @@ def test_urls_are_recognised_redacted_and_redirected() -> None:
     )
 
 
-def test_a_bad_schema_name_is_refused() -> None:
+def test_a_bad_schema_name_is_refused_and_case_is_folded() -> None:
     with pytest.raises(ValueError, match="schema name"):
         db.Postgres("postgresql://u:p@127.0.0.1:1/d?schema=a;drop", synchronous=True)
+    assert db.Postgres("postgresql://u:p@127.0.0.1:1/d?schema=CI_Main", synchronous=True).schema == "ci_main"
 
 
 def test_without_postgres_binaries_start_says_how_to_install(
