@@ -172,8 +172,6 @@ def to_postgres(sql: str) -> str:
 class PgConn:
     """A psycopg connection that takes the fake's SQL (translated once per statement)."""
 
-    dialect = "postgresql"
-
     def __init__(self, raw: Any) -> None:
         self.raw = raw
 

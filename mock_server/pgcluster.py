@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .db import with_schema
+
 INSTALL_HINT = (
     "PostgreSQL 15 was not found: install it with `apt-get install -y postgresql-15` "
     "(or set STERLING_MOCK_PG_BIN to the folder holding initdb and pg_ctl)"
@@ -76,7 +78,7 @@ class Cluster:
         return self.root / "data"
 
     def url_for(self, schema: str = "") -> str:
-        return self.url + (f"?schema={schema}" if schema else "")
+        return with_schema(self.url, schema) if schema else self.url
 
     def restart(self) -> None:
         """Restart the server (``fast``: every connection is dropped), as an upgrade or failover would."""

@@ -222,7 +222,7 @@ class Store:
         without it the transaction excludes every other writer (SQLite always does)."""
         if self.postgres is not None:
             with self.postgres.transaction(write=True, side=side, append=append, ns=ns) as pg:
-                yield Tx(pg, "postgresql")
+                yield Tx(pg)
             return
         with self._lock if self.memory else _nolock():
             conn = self.connection()
@@ -248,10 +248,10 @@ class Store:
         if self.postgres is not None:
             if single:
                 with self.postgres.single() as one:
-                    yield Tx(one, "postgresql")
+                    yield Tx(one)
                 return
             with self.postgres.transaction(write=False) as pg:
-                yield Tx(pg, "postgresql")
+                yield Tx(pg)
             return
         with self._lock if self.memory else _nolock():
             conn = self.connection()
@@ -301,9 +301,9 @@ class _nolock:
 class Tx:
     """The operations of one transaction.  Every SQL statement of the fake's order model lives here."""
 
-    def __init__(self, conn: db.Conn, dialect: str = "sqlite") -> None:
+    def __init__(self, conn: db.Conn) -> None:
         self.conn = conn
-        self.dialect = dialect
+        self.dialect = "postgresql" if isinstance(conn, db.PgConn) else "sqlite"
         #: What ``prefetch_controls`` read, served to the readers below for the rest of the transaction.
         self.memo: dict[tuple[str, ...], Any] = {}
 
@@ -490,12 +490,6 @@ class Tx:
             ).fetchall()
             found.update((str(ohk), bytes(body)) for ohk, body in rows if body is not None)
         return found
-
-    def get_rendered(self, ns: str, ohk: str, column: str) -> bytes | None:
-        if column not in ("r_list_json", "r_list_xml"):
-            raise ValueError(column)
-        row = self.conn.execute(f"SELECT {column} FROM orders WHERE ns=? AND ohk=?", (ns, ohk)).fetchone()
-        return None if row is None or row[0] is None else bytes(row[0])
 
     def save_order(self, ns: str, row: dict[str, Any], rendered: dict[str, bytes], *, insert: bool) -> None:
         """Insert or rewrite one order with its query columns and rendered outputs."""

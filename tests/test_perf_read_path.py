@@ -173,11 +173,19 @@ def test_journal_rows_reach_the_database_file_in_the_background(tmp_path: Path) 
     with journal.side_write(fake.store) as tx:  # what the side connection was told
         assert tx.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == walcheckpoint.SIDE_AUTOCHECKPOINT
     walcheckpoint.flush()
-    copy = tmp_path / "copy.db"  # the database file alone, without its WAL
+    assert (
+        _count_in_the_file_alone(tmp_path, fake, "SELECT count(*) FROM journal WHERE api='getOrderDetails'")
+        == 20
+    )
+
+
+def _count_in_the_file_alone(tmp_path: Path, fake: Fake, sql: str) -> int:
+    """A count from a copy of the database file without its WAL: what the checkpoints have written there."""
+    copy = tmp_path / "copy.db"
     shutil.copyfile(fake.store.path, copy)
     conn = sqlite3.connect(copy)
     try:
-        assert conn.execute("SELECT count(*) FROM journal WHERE api='getOrderDetails'").fetchone()[0] == 20
+        return int(conn.execute(sql).fetchone()[0])
     finally:
         conn.close()
 
@@ -188,13 +196,7 @@ def test_order_writes_leave_checkpoints_to_the_thread(tmp_path: Path) -> None:
     conn = fake.store.connection()  # this thread's, the one the write used
     assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == walcheckpoint.SIDE_AUTOCHECKPOINT
     walcheckpoint.flush()
-    copy = tmp_path / "copy.db"
-    shutil.copyfile(fake.store.path, copy)
-    check = sqlite3.connect(copy)
-    try:
-        assert check.execute("SELECT count(*) FROM orders").fetchone()[0] == 1
-    finally:
-        check.close()
+    assert _count_in_the_file_alone(tmp_path, fake, "SELECT count(*) FROM orders") == 1
 
 
 def test_a_long_wal_starts_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
