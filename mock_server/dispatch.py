@@ -143,8 +143,9 @@ class Fake:
         self, tx: Tx, call: Call, entry: JournalEntry, output: Output, started: float
     ) -> None:
         """Append a write call's journal entry inside its transaction; on any failure leave it to the
-        separate write after the call (bookkeeping never fails a call)."""
-        if self.settings.journal_limit <= 0:
+        separate write after the call (bookkeeping never fails a call).  With a spool (SQLite files) the entry
+        is appended to it after the call instead, like every other call's."""
+        if self.settings.journal_limit <= 0 or self.store.spool is not None:
             return
         entry.packed_output = output.journal
         if output.journal is None:

@@ -129,6 +129,7 @@ def check(store: Store, *, journal_limit: int | None = None, page_sets: int | No
     """Every broken invariant, as readable lines (empty when the store is consistent).  ``journal_limit``
     and ``page_sets`` (per namespace) are checked when given: a checker needs the settings to know them."""
     problems: list[str] = []
+    store.settle_spool()  # journal rows still spooled count against the limit too
     with store.read() as tx:
         problems += _links(tx.conn) + _bounds(tx.conn, journal_limit, page_sets)
         rows = tx.conn.execute(

@@ -25,7 +25,10 @@ import orjson
 from client.wire import Doc, from_xml
 
 from . import walcheckpoint
+from .spool import bump, insert_rows
 from .store import Store, Tx
+
+__all__ = ["bump", "counter", "settle", "settled", "side_write"]
 
 #: Attribute names whose values never reach the journal (lower-cased; "password" matches anywhere).
 SECRET_NAMES = frozenset({"usertoken", "token", "_token", "authtoken", "accesstoken", "jwt"})
@@ -98,15 +101,6 @@ def _side_connection(store: Store) -> sqlite3.Connection:
 
 
 # ------------------------------------------------------------------------------------------ counters
-
-
-def bump(tx: Tx, ns: str, name: str, by: int = 1) -> int:
-    row = tx.conn.execute(
-        "INSERT INTO control_counters(ns, name, value) VALUES(?, ?, ?) "
-        "ON CONFLICT(ns, name) DO UPDATE SET value = control_counters.value + excluded.value RETURNING value",
-        (ns, name, by),
-    ).fetchone()
-    return int(row[0])
 
 
 def counter(tx: Tx, ns: str, name: str) -> int:
@@ -186,16 +180,38 @@ def output_document(doc: Doc | None, prerendered: dict[str, bytes]) -> Any:
 
 
 def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_bytes: int) -> None:
-    """Append one entry; past ``limit`` entries the oldest go and the dropped counter grows.  The row is
-    encoded before the write lock is taken (other workers wait for that lock: bench/README.md)."""
-    if limit <= 0:
+    """Append one entry; past ``limit`` entries the oldest go and the dropped counter grows.  On an SQLite
+    file the row goes to this process's spool (spool.py: one file append, settled into the table in
+    batches); elsewhere it is inserted at once, encoded before the write lock is taken."""
+    if limit <= 0 or store.spool is not None:
         if entry.renders:
             with side_write(store, append=True) as tx:
                 tx.put_renders(entry.ns, entry.renders, RENDER_CACHE_KEEP)
+        if limit > 0 and store.spool is not None:
+            store.spool.append(limit, encode_row(entry, duration_ms, doc_bytes))
+            walcheckpoint.notify(store)  # its thread settles the spool in batches
         return
     row = encode_row(entry, duration_ms, doc_bytes)
     with side_write(store, append=True) as tx:
         insert(tx, entry, row, limit=limit)
+
+
+@contextmanager
+def settled(store: Store) -> Iterator[Tx]:
+    """A bookkeeping write transaction that first settles every spooled journal row (spool.py): what reads,
+    clears or counts the journal runs in it, or after ``settle``."""
+    with side_write(store) as tx:
+        done = store.spool.settle(tx.conn) if store.spool is not None else None
+        yield tx
+    if done is not None and store.spool is not None:
+        store.spool.remove(done)
+
+
+def settle(store: Store) -> None:
+    """Every journal row appended so far, in the table (a no-op without spooled files)."""
+    if store.spool is not None and store.spool.has_files():
+        with settled(store):
+            pass
 
 
 def append(tx: Tx, entry: Entry, duration_ms: float, *, limit: int, doc_bytes: int) -> None:
@@ -263,22 +279,7 @@ def insert(tx: Tx, entry: Entry, row: tuple[Any, ...], *, limit: int) -> None:
     """Insert an encoded row (and the renders the call made); trim the namespace to ``limit`` entries."""
     if entry.renders:
         tx.put_renders(entry.ns, entry.renders, RENDER_CACHE_KEEP)
-    tx.conn.execute(
-        "INSERT INTO journal(ns, time, user, transport, api, http_status, duration_ms, error_code, fault, "
-        "input, output) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        row,
-    )
-    count = bump(tx, entry.ns, "journal_entries")
-    if count > limit:
-        # count what was really deleted: on PostgreSQL an order write's journal row and a read's may be
-        # appended at once (they hold different locks; the counter row orders them)
-        dropped = tx.conn.execute(
-            "DELETE FROM journal WHERE id IN (SELECT id FROM journal WHERE ns=? ORDER BY id LIMIT ?)",
-            (entry.ns, count - limit),
-        ).rowcount
-        if dropped > 0:
-            bump(tx, entry.ns, "journal_entries", -dropped)
-            bump(tx, entry.ns, "journal_dropped", dropped)
+    insert_rows(tx.conn, [(limit, row)])
 
 
 def _text(value: str) -> str:

@@ -23,6 +23,7 @@ from typing import Any
 import orjson
 
 from . import db, schema
+from .spool import Spool
 
 SCHEMA_VERSION = 2
 #: Bytes (UTF-8) a key attribute may have: indexed columns are bounded on PostgreSQL (a b-tree entry holds at
@@ -125,6 +126,8 @@ class Store:
         self._local = threading.local()
         self._lock = threading.RLock()
         self._shared: sqlite3.Connection | None = None
+        #: Where this store's processes append journal rows (SQLite files only: spool.py).
+        self.spool: Spool | None = None
         if db.is_postgres(url):
             self.path = db.redact(url)
             self.memory = False
@@ -138,7 +141,12 @@ class Store:
             self._shared = self._open(f"file:sterling-mock-{uuid.uuid4().hex}?mode=memory", uri=True)
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.spool = Spool(self.path + "-spool")
+            if not os.path.exists(self.path) or os.path.getsize(self.path) == 0:
+                self.spool.discard()  # a spool left beside a database that was deleted belongs to that one
         self._migrate()
+        if self.spool is not None and self.spool.has_files():
+            self.settle_spool()  # what a stopped or killed run left
 
     @property
     def dialect(self) -> str:
@@ -264,14 +272,27 @@ class Store:
             finally:
                 conn.execute("COMMIT")
 
+    def settle_spool(self) -> None:
+        """Move the journal rows every process has spooled into the journal table (spool.py)."""
+        if self.spool is None:
+            return
+        with self.write() as tx:
+            settled = self.spool.settle(tx.conn)
+        self.spool.remove(settled)
+
     def reset(self, ns: str | None = None) -> None:
-        """Fresh state for one namespace, or for all of them."""
+        """Fresh state for one namespace, or for all of them (journal rows still spooled included)."""
+        settled = None
         with self.exclusive_write() as tx:
+            if self.spool is not None:
+                settled = self.spool.settle(tx.conn)
             for table in (*CORE_NS_TABLES, *schema.ns_tables()):
                 if ns is None:
                     tx.conn.execute(f"DELETE FROM {table}")
                 else:
                     tx.conn.execute(f"DELETE FROM {table} WHERE ns=?", (ns,))
+        if settled is not None and self.spool is not None:
+            self.spool.remove(settled)
 
 
 def _token_digest(token: str) -> str:

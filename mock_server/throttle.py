@@ -73,7 +73,7 @@ def take(store: Store, ns: str, user: str, cfg: ThrottleConfig) -> None:
             "ON CONFLICT(ns, user) DO UPDATE SET tokens=excluded.tokens, updated=excluded.updated",
             (ns, user, tokens, now),
         )
-        bump(tx, ns, "throttle_allowed" if allowed else "throttle_throttled")
+        bump(tx.conn, ns, "throttle_allowed" if allowed else "throttle_throttled")
     if not allowed:
         wait = max(1, math.ceil((1.0 - tokens) / cfg.rate)) if cfg.rate > 0 else 3600
         raise Throttled(

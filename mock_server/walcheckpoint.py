@@ -16,6 +16,7 @@ Not state: the thread keeps a connection per store (dropped with the store, neve
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import sqlite3
@@ -127,12 +128,39 @@ def _run() -> None:
                 if entry.conn is not None:
                     entry.conn.close()
                 continue
+            if store.spool is not None and store.spool.due():
+                _settle(store)
             if not entry.dirty:
                 continue
             entry.dirty = False
             _checkpoint(store, entry)
             del store
         _state["passes"] = passes() + 1
+
+
+def _settle(store: Store) -> None:
+    """Settle the store's journal spool (spool.py) in one batch, off the request path."""
+    from . import journal
+
+    try:
+        journal.settle(store)
+    except Exception as exc:  # the file went away, or a reset holds it: the next pass tries again
+        log.debug("settling the journal spool of %s failed: %s", store.path, exc)
+
+
+def _at_exit() -> None:
+    """An exiting process settles what it spooled (a killed one's records wait for the next reader)."""
+    if _state["pid"] != os.getpid():
+        return
+    with _lock:
+        stores = [entry.ref() for entry in _entries.values()]
+    for store in stores:
+        if store is not None and store.spool is not None and store.spool.writing:
+            store.spool.close()
+            _settle(store)
+
+
+atexit.register(_at_exit)
 
 
 def _checkpoint(store: Store, entry: _Entry) -> None:

@@ -1,7 +1,10 @@
 """The request journal: every call recorded with its outcome, filterable, bounded with a dropped counter,
-documents truncated past a size, passwords and tokens masked."""
+documents truncated past a size, passwords and tokens masked.  Every test runs on a memory store (rows
+inserted at once) and on an SQLite file (rows spooled and settled before each read: spool.py)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -11,6 +14,16 @@ from mock_server.app import create_app
 from mock_server.settings import Settings
 from tests.conftest import BASIC, Api
 from tests.test_control_support import NS, Ctl, create
+
+
+@pytest.fixture(params=["memory", "file"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    return ":memory:" if request.param == "memory" else str(tmp_path / "journal.db")
+
+
+@pytest.fixture
+def settings(store_url: str) -> Settings:
+    return Settings(db=store_url, demo_orders=0)
 
 
 @pytest.fixture
@@ -59,8 +72,8 @@ def test_filters_by_api_time_user_and_limit(api: Api, ctl: Ctl) -> None:
     assert len(ctl.ok("GET", "journal?transport=rest")["entries"]) == 3
 
 
-def test_bounded_with_a_dropped_counter_in_every_listing() -> None:
-    app = create_app(Settings(db=":memory:", demo_orders=0, journal_limit=3))
+def test_bounded_with_a_dropped_counter_in_every_listing(store_url: str) -> None:
+    app = create_app(Settings(db=store_url, demo_orders=0, journal_limit=3))
     api, ctl = Api(app.test_client()), Ctl(app.test_client())
     for _ in range(5):
         api("getOrderList", {})
@@ -70,8 +83,8 @@ def test_bounded_with_a_dropped_counter_in_every_listing() -> None:
     assert ctl.ok("GET", "journal?api=nothing")["dropped"] == 2
 
 
-def test_documents_are_truncated_past_the_size_setting() -> None:
-    app = create_app(Settings(db=":memory:", demo_orders=0, journal_doc_bytes=200))
+def test_documents_are_truncated_past_the_size_setting(store_url: str) -> None:
+    app = create_app(Settings(db=store_url, demo_orders=0, journal_doc_bytes=200))
     api, ctl = Api(app.test_client()), Ctl(app.test_client())
     create(api)
     entry = ctl.ok("GET", "journal")["entries"][0]

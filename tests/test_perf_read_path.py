@@ -15,7 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from client.wire import from_json, from_xml
-from mock_server import journal, walcheckpoint
+from mock_server import journal, spool, walcheckpoint
 from mock_server.app import create_app
 from mock_server.dispatch import Call, Fake
 from mock_server.order_query import ORDER_FIELDS
@@ -166,7 +166,11 @@ def _read_calls(fake: Fake, count: int) -> str:
     return key
 
 
-def test_journal_rows_reach_the_database_file_in_the_background(tmp_path: Path) -> None:
+def test_journal_rows_reach_the_database_file_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spooled rows are settled by the background thread once due (here at once), then checkpointed."""
+    monkeypatch.setattr(spool, "FLUSH_AFTER", 0.0)
     fake = _sqlite_fake(tmp_path, "ckpt.db")
     _read_calls(fake, 20)
     walcheckpoint.flush()

@@ -175,6 +175,7 @@ def _journal_filters() -> dict[str, str]:
 def _journal_rows(ns: str, after: int) -> list[dict[str, Any]]:
     filters = _journal_filters()
     errors_only = request.args.get("errors") == "1"
+    journal.settle(fake().store)
     with fake().store.read() as tx:
         # failures are looked for among the newest ten pages of calls
         found = journal.entries(tx, ns, limit=JOURNAL_PAGE * (10 if errors_only else 1), **filters)

@@ -7,7 +7,6 @@ from flask import Response, request
 
 from .. import clock, db, faults, journal, snapshot, throttle
 from ..errors import SterlingError
-from ..journal import side_write
 from ..store import Tx
 from . import ControlError, bp, fake, invalid, json_response, namespace, no_content
 
@@ -29,6 +28,7 @@ def get_journal() -> Response:
     if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100_000:
         raise invalid("limit", "must be an integer from 1 to 100000")
     ns = namespace()
+    journal.settle(fake().store)
     with fake().store.read() as tx:
         found = journal.entries(
             tx,
@@ -48,7 +48,7 @@ def get_journal() -> Response:
 
 @bp.delete("/journal")
 def clear_journal() -> Response:
-    with side_write(fake().store) as tx:
+    with journal.settled(fake().store) as tx:
         journal.clear(tx, namespace())
     return no_content()
 
@@ -56,6 +56,7 @@ def clear_journal() -> Response:
 @bp.get("/summary")
 def summary() -> Response:
     ns = namespace()
+    journal.settle(fake().store)
     with fake().store.read() as tx:
         counts = snapshot.summary_counts(tx, ns)
         out = {
@@ -111,6 +112,7 @@ def import_state() -> Response:
 @bp.get("/namespaces")
 def namespaces() -> Response:
     """Every namespace holding orders or a journal, with its order count."""
+    journal.settle(fake().store)
     with fake().store.read() as tx:
         rows = tx.conn.execute(
             "SELECT ns, sum(o) FROM (SELECT ns, count(*) AS o FROM orders GROUP BY ns "

@@ -19,6 +19,8 @@ STATEMENTS: list[str] = [
     """CREATE TABLE IF NOT EXISTS throttle_buckets(
         ns TEXT NOT NULL, user TEXT NOT NULL, tokens REAL NOT NULL, updated REAL NOT NULL,
         PRIMARY KEY(ns, user)) WITHOUT ROWID""",
+    # How far each journal spool file (spool.py: SQLite file stores) has been settled into ``journal``.
+    "CREATE TABLE IF NOT EXISTS journal_spool(name TEXT PRIMARY KEY, pos INTEGER NOT NULL)",
     # Counters shown by the summary: journal entries/dropped, throttle allowed/throttled.
     """CREATE TABLE IF NOT EXISTS control_counters(
         ns TEXT NOT NULL, name TEXT NOT NULL, value INTEGER NOT NULL,
