@@ -22,7 +22,7 @@ from .errors import (
     SterlingError,
 )
 from .faults import ConnectionFaults, FaultAbort, FaultHttp
-from .http import NAMESPACE_HEADER, response_format, rest_error
+from .http import NAMESPACE_HEADER, current_request, response_format, rest_error
 from .settings import Settings
 from .store import Store
 
@@ -73,9 +73,10 @@ def _error_format() -> str:
 
 def _read_body_in_time() -> None:
     """Read the whole body up front: a client that stops sending gets MOCK0010 (408), not a stuck worker."""
-    if request.content_length and request.method in ("POST", "PUT", "PATCH"):
+    req = current_request()
+    if req.content_length and req.method in ("POST", "PUT", "PATCH"):
         try:
-            request.get_data(cache=True)
+            req.get_data(cache=True)
         except (TimeoutError, OSError, ClientDisconnected) as exc:
             raise RequestTimeout(f"{type(exc).__name__} while reading the request body.") from None
 
@@ -83,12 +84,13 @@ def _read_body_in_time() -> None:
 def _refuse_nul(*, nul: str = "\x00") -> None:
     """U+0000 in a path, query or form field is refused on every door: no XML document can carry it, and
     PostgreSQL's text cannot hold it (so both stores answer alike)."""
-    form = request.mimetype == "application/x-www-form-urlencoded"
+    req = current_request()
+    query = req.query_string
     if (
-        nul in request.path
-        or b"%00" in request.query_string
-        or b"\x00" in request.query_string
-        or (form and b"%00" in request.get_data(cache=True))
+        nul in req.path
+        or b"%00" in query
+        or b"\x00" in query
+        or (req.mimetype == "application/x-www-form-urlencoded" and b"%00" in req.get_data(cache=True))
     ):
         raise MalformedDocument(
             "The request carries the character U+0000 (%00), which Sterling cannot store."

@@ -90,10 +90,9 @@ def journal_kind(ctx: Ctx, output: str, fp: str) -> str | None:
     return f"{output}.journal.{ctx.settings.journal_doc_bytes}.{fp}"
 
 
-def order_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
-    """The default getOrderDetails body per format in ``formats(ctx)``, cached or rendered now, and under
-    ``"journal"`` the JSON body as the journal stores it (``journal.packed_output``) when the journal is on;
-    None when the order does not exist."""
+def _details_kinds(ctx: Ctx) -> tuple[dict[str, str], dict[str, str]]:
+    """The render-cache kinds of a default getOrderDetails body: every one a fill stores, and the ones this
+    caller reads."""
     fp = fingerprint(ctx)
     kinds = {fmt: f"details.{fmt}.{fp}" for fmt in formats(ctx)}
     journal_form = journal_kind(ctx, "details", fp)
@@ -102,9 +101,28 @@ def order_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
         kinds["journal"] = wanted["journal"] = journal_form
         if ctx.fmt == "xml":
             del wanted["json"]  # an XML caller needs JSON only for the journal, whose form is cached
+    return kinds, wanted
+
+
+def cached_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
+    """``order_details`` from the cache alone (one statement), or None.  A hit also proves the order
+    exists: its rows go in the transaction of every write or deletion of the order."""
+    _, wanted = _details_kinds(ctx)
     cached = ctx.tx.renders_of(ctx.ns, [ohk], list(wanted.values()))
     if len(cached) == len(wanted):
         return {name: cached[(ohk, kind)] for name, kind in wanted.items()}
+    return None
+
+
+def order_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
+    """The default getOrderDetails body per format in ``formats(ctx)``, cached or rendered now, and under
+    ``"journal"`` the JSON body as the journal stores it (``journal.packed_output``) when the journal is on;
+    None when the order does not exist."""
+    found = cached_details(ctx, ohk)
+    if found is not None:
+        return found
+    kinds, _ = _details_kinds(ctx)
+    journal_form = kinds.get("journal")
     raw = ctx.tx.get_order_bytes(ctx.ns, ohk)
     if raw is None:
         return None

@@ -9,7 +9,14 @@ from client.wire import Doc
 from . import auth, clock
 from .context import Output
 from .dispatch import Call, Fake
-from .http import NAMESPACE_HEADER, parse_document, render_output, request_format, response_format
+from .http import (
+    NAMESPACE_HEADER,
+    current_request,
+    parse_document,
+    render_output,
+    request_format,
+    response_format,
+)
 
 bp = Blueprint("rest", __name__, url_prefix="/smcfs/restapi")
 
@@ -20,20 +27,23 @@ def fake() -> Fake:
 
 
 def namespace() -> str:
-    return request.headers.get(NAMESPACE_HEADER, "").strip() or "default"
+    return current_request().headers.get(NAMESPACE_HEADER, "").strip() or "default"
 
 
 def credentials() -> auth.Credentials:
+    req = current_request()
+    args = req.args
     return auth.Credentials(
-        authorization=request.headers.get("Authorization", ""),
-        loginid=request.args.get("_loginid", ""),
-        token=request.args.get("_token", ""),
+        authorization=req.headers.get("Authorization", ""),
+        loginid=args.get("_loginid", ""),
+        token=args.get("_token", ""),
     )
 
 
 def read_body() -> tuple[str | None, Doc]:
-    body = request.get_data(cache=True)
-    fmt = request_format(request, body)
+    req = current_request()
+    body = req.get_data(cache=True)
+    fmt = request_format(req, body)
     return parse_document(body, fmt, fake().settings.max_depth)
 
 
@@ -44,9 +54,8 @@ def call(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = 
     spec = runtime.spec(api)
     user = "" if spec.public else auth.authenticate(runtime.store, runtime.settings, ns, credentials())
     if template is None:
-        template = runtime.stored_template(
-            request.args.get("_templateId") or request.args.get("_templateKey")
-        )
+        args = current_request().args
+        template = runtime.stored_template(args.get("_templateId") or args.get("_templateKey"))
     call = Call(api=api, ns=ns, user=user, transport=transport, fmt=g.response_format, template=template)
     return runtime.invoke(call, doc)
 
@@ -58,7 +67,7 @@ def run(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = N
 
 @bp.post("/invoke/<api>")
 def invoke(api: str) -> Response:
-    g.response_format = response_format(request)
+    g.response_format = response_format(current_request())
     fake().spec(api)  # an unknown API answers before the body is looked at
     _, doc = read_body()
     return run(api, doc)

@@ -83,10 +83,13 @@ def insert_rows(conn: Any, rows: Iterable[tuple[int, tuple[Any, ...]]]) -> None:
     (the limit of the server that journaled it) and count what was dropped."""
     limits: dict[str, int] = {}
     added: dict[str, int] = {}
+    values = []
     for limit, row in rows:
-        conn.execute(INSERT, row)
+        values.append(row)
         limits[row[0]] = limit
         added[row[0]] = added.get(row[0], 0) + 1
+    if values:
+        conn.executemany(INSERT, values)
     for ns, count in added.items():
         total = bump(conn, ns, "journal_entries", count)
         if total > limits[ns]:

@@ -35,6 +35,11 @@ def get_order_details(ctx: Ctx, doc: Doc) -> Output:
     come back only when a template names them.  The default body is served from the render cache
     (``cache.py``) while the order is unchanged.
     """
+    given = model.present(doc, "OrderHeaderKey")
+    bodies = cache.cached_details(ctx, given) if ctx.template is None and given is not None else None
+    if bodies is not None:  # a cached body is the order's: no look-up of the key first
+        packed = bodies.pop("journal", None)
+        return Output("Order", prerendered=bodies, meta={"id": str(given)}, journal=packed)
     key = model.resolve_key(ctx, doc)
     if ctx.template is None:
         bodies = cache.order_details(ctx, key)
