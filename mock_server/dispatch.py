@@ -21,6 +21,8 @@ from .store import Store, Tx
 log = logging.getLogger("sterling_mock")
 #: Transports of calls the fake makes itself: never throttled or faulted; seeding is not journaled either.
 INTERNAL_TRANSPORTS = ("agent", "control", "seed")
+#: The kv namespace of templates registered through the control plane (``PUT /_fake/templates/<id>``).
+TEMPLATES_NS = "_templates"
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Call:
     fmt: str = "json"
     progid: str = "RestServlet"
     template: Doc | None = None
+    #: A stored template's id (``_templateId``), looked up with the call's controls when ``template`` is None.
+    template_id: str = ""
     extras: dict[str, str] = field(default_factory=dict)
 
 
@@ -58,12 +62,15 @@ class Fake:
             raise UnknownApi(f"API '{api}' is not implemented by this instance.", attributes={"ApiName": api})
         return spec
 
-    def stored_template(self, template_id: str | None) -> Doc | None:
+    def stored_template(self, template_id: str | None, tx: Tx | None = None) -> Doc | None:
         """A template registered through the control plane, or ``<template_dir>/<id>.xml|.json``."""
         if not template_id:
             return None
-        with self.store.read(single=True) as tx:
-            stored = tx.kv_get("_templates", template_id)
+        if tx is not None:
+            stored = tx.kv_get(TEMPLATES_NS, template_id)
+        else:
+            with self.store.read(single=True) as own:
+                stored = own.kv_get(TEMPLATES_NS, template_id)
         if isinstance(stored, dict):
             return stored
         if self.settings.template_dir and template_id.replace("_", "").replace("-", "").isalnum():
@@ -113,8 +120,16 @@ class Fake:
         """One read of the namespace's controls, then only the work they ask for: due agent steps, the
         throttle bucket, fault matching (a fault without ``after`` fires here, before the API)."""
         with self.store.read(single=True) as tx:
-            tx.prefetch_controls(call.ns, throttle.KV_KEY, agents.KV_CONFIG)  # the block's one statement
+            # the block's one statement (with the stored template the call names, if any)
+            tx.prefetch_controls(
+                call.ns,
+                throttle.KV_KEY,
+                agents.KV_CONFIG,
+                (TEMPLATES_NS, call.template_id) if call.template is None and call.template_id else None,
+            )
             entry.time = journal.stamp(clock.now(tx, call.ns))
+            if call.template is None and call.template_id:
+                call.template = self.stored_template(call.template_id, tx)
             if call.transport in INTERNAL_TRANSPORTS:
                 return None
             limits = throttle.config(tx, call.ns, self.settings)

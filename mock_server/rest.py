@@ -53,10 +53,17 @@ def call(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = 
     ns = namespace()
     spec = runtime.spec(api)
     user = "" if spec.public else auth.authenticate(runtime.store, runtime.settings, ns, credentials())
-    if template is None:
-        args = current_request().args
-        template = runtime.stored_template(args.get("_templateId") or args.get("_templateKey"))
-    call = Call(api=api, ns=ns, user=user, transport=transport, fmt=g.response_format, template=template)
+    args = current_request().args
+    call = Call(
+        api=api,
+        ns=ns,
+        user=user,
+        transport=transport,
+        fmt=g.response_format,
+        template=template,
+        # looked up with the call's controls (Fake._before)
+        template_id="" if template is not None else args.get("_templateId") or args.get("_templateKey") or "",
+    )
     return runtime.invoke(call, doc)
 
 

@@ -328,21 +328,28 @@ class Tx:
         #: What ``prefetch_controls`` read, served to the readers below for the rest of the transaction.
         self.memo: dict[tuple[str, ...], Any] = {}
 
-    def prefetch_controls(self, ns: str, first_key: str, second_key: str) -> None:
-        """A call's look at its namespace's controls in one statement: the clock, two kv values and whether
-        any fault rule exists (``clock_state``, ``kv_get`` and ``has_faults`` then answer from memory)."""
+    def prefetch_controls(
+        self, ns: str, first_key: str, second_key: str, other: tuple[str, str] | None = None
+    ) -> None:
+        """A call's look at its namespace's controls in one statement: the clock, two kv values, whether any
+        fault rule exists and the ``other`` kv value (namespace, key) if given (``clock_state``, ``kv_get`` and
+        ``has_faults`` then answer from memory)."""
+        other_ns, other_key = other or ("", "")
         row = self.conn.execute(
             "SELECT n.clock_frozen, n.clock_at, n.clock_offset, "
             "(SELECT value FROM kv WHERE ns=? AND key=?), (SELECT value FROM kv WHERE ns=? AND key=?), "
-            "(SELECT count(*) FROM (SELECT 1 FROM faults WHERE ns=? LIMIT 1) AS f) "
+            "(SELECT count(*) FROM (SELECT 1 FROM faults WHERE ns=? LIMIT 1) AS f), "
+            "(SELECT value FROM kv WHERE ns=? AND key=?) "
             "FROM (SELECT 1 AS one) AS base LEFT JOIN namespaces n ON n.ns=?",
-            (ns, first_key, ns, second_key, ns, ns),
+            (ns, first_key, ns, second_key, ns, other_ns, other_key, ns),
         ).fetchone()
-        frozen, at, offset, first, second, faults = row
+        frozen, at, offset, first, second, faults, third = row
         self.memo[("clock", ns)] = (bool(frozen), at, float(offset or 0.0))
         self.memo[("kv", ns, first_key)] = None if first is None else orjson.loads(first)
         self.memo[("kv", ns, second_key)] = None if second is None else orjson.loads(second)
         self.memo[("faults", ns)] = int(faults) > 0
+        if other is not None:
+            self.memo[("kv", other_ns, other_key)] = None if third is None else orjson.loads(third)
 
     def stream(self, sql: str, params: Sequence[Any], batch: int = 1000) -> Generator[Any, None, None]:
         """The rows of a query that may be large, read as they are consumed: SQLite steps lazily already;

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, current_app, request
 
-from ..dispatch import Fake
+from ..dispatch import TEMPLATES_NS, Fake
 from ..http import NAMESPACE_HEADER, same_origin
 
 bp = Blueprint("control", __name__, url_prefix="/_fake")
@@ -160,14 +160,14 @@ def put_template(template_id: str) -> Response:
     except WireError as exc:
         raise ControlError(400, "INVALID_TEMPLATE", exc.message) from None
     with fake().store.write() as tx:
-        tx.kv_put("_templates", template_id, doc)
+        tx.kv_put(TEMPLATES_NS, template_id, doc)
     return json_response({"id": template_id, "template": doc})
 
 
 @bp.delete("/templates/<template_id>")
 def delete_template(template_id: str) -> Response:
     with fake().store.write() as tx:
-        tx.kv_delete("_templates", template_id)
+        tx.kv_delete(TEMPLATES_NS, template_id)
     return no_content()
 
 
