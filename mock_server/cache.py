@@ -150,10 +150,16 @@ def list_fragments(
     kinds = {fmt: f"list.{tid}.{fmt}.{fp}" for fmt in formats(ctx)}
     cached = ctx.tx.renders_of(ctx.ns, list(dict.fromkeys(ohks)), list(kinds.values()))
     found: list[dict[str, bytes]] = []
+    wanted = list(kinds.items())
     for index, ohk in enumerate(ohks):
-        bodies = {fmt: cached.get((ohk, kind)) for fmt, kind in kinds.items()}
-        if all(body is not None for body in bodies.values()):
-            found.append({fmt: body for fmt, body in bodies.items() if body is not None})
+        bodies: dict[str, bytes] = {}
+        for fmt, kind in wanted:
+            body = cached.get((ohk, kind))
+            if body is None:
+                break
+            bodies[fmt] = body
+        else:  # every format cached
+            found.append(bodies)
             continue
         source = raw(index)
         item = build(orjson.loads(source))

@@ -6,8 +6,12 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Request, Response
-from flask.globals import request_ctx
+from flask import Request, Response, request
+
+try:  # what ``flask.request`` resolves through (Flask 3.0 and 3.1)
+    from flask.globals import _cv_request
+except ImportError:  # pragma: no cover - a later Flask: through the proxy, as before
+    _cv_request = None  # type: ignore[assignment]
 
 from client.wire import Doc, WireError, from_json, from_xml, to_json, to_xml
 
@@ -30,7 +34,9 @@ NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
 def current_request() -> Request:
     """The request itself, not Flask's proxy: the hot paths read a dozen of its attributes, and each read
     through ``flask.request`` costs a context-variable look-up."""
-    return request_ctx.request
+    if _cv_request is None:  # pragma: no cover
+        return request._get_current_object()
+    return _cv_request.get().request
 
 
 def response_format(request: Request) -> str:

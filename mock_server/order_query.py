@@ -425,7 +425,7 @@ def search(ctx: Ctx, query: CompiledQuery, limit: int | None, *, after: str | No
             view = OrderView(ctx, row[: len(_SELECTED)])
             if with_doc:
                 view.preload(row[-1])
-            if query.matches(view, skip=skip):
+            if not filtered or query.matches(view, skip=skip):  # unfiltered: SQL decided every condition
                 views.append(view)
                 if stop is not None and len(views) >= stop:
                     break

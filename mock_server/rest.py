@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Request, Response, current_app, g, request
 
 from client.wire import Doc
 
@@ -26,12 +26,12 @@ def fake() -> Fake:
     return runtime
 
 
-def namespace() -> str:
-    return current_request().headers.get(NAMESPACE_HEADER, "").strip() or "default"
+def namespace(req: Request | None = None) -> str:
+    return (req or current_request()).headers.get(NAMESPACE_HEADER, "").strip() or "default"
 
 
-def credentials() -> auth.Credentials:
-    req = current_request()
+def credentials(req: Request | None = None) -> auth.Credentials:
+    req = req or current_request()
     args = req.args
     return auth.Credentials(
         authorization=req.headers.get("Authorization", ""),
@@ -40,20 +40,23 @@ def credentials() -> auth.Credentials:
     )
 
 
-def read_body() -> tuple[str | None, Doc]:
-    req = current_request()
+def read_body(req: Request | None = None) -> tuple[str | None, Doc]:
+    req = req or current_request()
     body = req.get_data(cache=True)
     fmt = request_format(req, body)
     return parse_document(body, fmt, fake().settings.max_depth)
 
 
-def call(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = None) -> Output:
+def call(
+    api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = None, req: Request | None = None
+) -> Output:
     """Authenticate and invoke: what every REST-style door does before rendering."""
+    req = req or current_request()
     runtime = fake()
-    ns = namespace()
+    ns = namespace(req)
     spec = runtime.spec(api)
-    user = "" if spec.public else auth.authenticate(runtime.store, runtime.settings, ns, credentials())
-    args = current_request().args
+    user = "" if spec.public else auth.authenticate(runtime.store, runtime.settings, ns, credentials(req))
+    args = req.args
     call = Call(
         api=api,
         ns=ns,
@@ -67,17 +70,20 @@ def call(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = 
     return runtime.invoke(call, doc)
 
 
-def run(api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = None) -> Response:
+def run(
+    api: str, doc: Doc, *, transport: str = "rest", template: Doc | None = None, req: Request | None = None
+) -> Response:
     """Authenticate, invoke and render: the common tail of every REST-style door."""
-    return render_output(call(api, doc, transport=transport, template=template), g.response_format)
+    return render_output(call(api, doc, transport=transport, template=template, req=req), g.response_format)
 
 
 @bp.post("/invoke/<api>")
 def invoke(api: str) -> Response:
-    g.response_format = response_format(current_request())
+    req = current_request()
+    g.response_format = response_format(req)
     fake().spec(api)  # an unknown API answers before the body is looked at
-    _, doc = read_body()
-    return run(api, doc)
+    _, doc = read_body(req)
+    return run(api, doc, req=req)
 
 
 @bp.post("/executeFlow/<service>")
