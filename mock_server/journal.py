@@ -8,6 +8,7 @@ journal write per read call would otherwise cost an fsync).
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import threading
@@ -29,6 +30,8 @@ from .spool import bump, insert_rows
 from .store import Store, Tx
 
 __all__ = ["bump", "counter", "settle", "settled", "side_write"]
+
+log = logging.getLogger("sterling_mock")
 
 #: Attribute names whose values never reach the journal (lower-cased; "password" matches anywhere).
 SECRET_NAMES = frozenset({"usertoken", "token", "_token", "authtoken", "accesstoken", "jwt"})
@@ -188,7 +191,14 @@ def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_byt
             with side_write(store, append=True) as tx:
                 tx.put_renders(entry.ns, entry.renders, RENDER_CACHE_KEEP)
         if limit > 0 and store.spool is not None:
-            store.spool.append(limit, encode_row(entry, duration_ms, doc_bytes))
+            row = encode_row(entry, duration_ms, doc_bytes)
+            try:
+                store.spool.append(limit, row)
+            except OSError as exc:  # the spool's folder is full or not writable: straight into the table,
+                log.warning("journal spool unavailable (%s); writing the entry directly", exc)
+                with settled(store) as tx:  # after every row spooled before it
+                    insert(tx, entry, row, limit=limit)
+                return
             walcheckpoint.notify(store)  # its thread settles the spool in batches
         return
     row = encode_row(entry, duration_ms, doc_bytes)

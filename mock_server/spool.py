@@ -183,7 +183,7 @@ class Spool:
         try:
             with os.scandir(self.dir) as entries:
                 return any(entry.name.endswith(SUFFIX) for entry in entries)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return False
 
     def settle(self, conn: Any) -> Settled:
@@ -283,7 +283,7 @@ class Spool:
         try:
             with os.scandir(self.dir) as listing:
                 entries = list(listing)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return
         for entry in entries:
             if entry.name.endswith(SUFFIX) and _writer_gone(Path(entry.path)):

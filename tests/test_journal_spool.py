@@ -150,7 +150,9 @@ def test_nothing_is_settled_twice_after_a_crash_before_the_clean_up(tmp_path: Pa
         assert tx.conn.execute("SELECT count(*) FROM journal_spool").fetchone()[0] == 1
 
 
-def test_a_failed_append_leaves_no_torn_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_append_leaves_no_torn_record_and_loses_no_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "full.db"
     api, ctl, _ = _app(db)
     api("getOrderList", {"MaximumRecords": "1"})
@@ -164,7 +166,17 @@ def test_a_failed_append_leaves_no_torn_record(tmp_path: Path, monkeypatch: pyte
     api("getOrderList", {"MaximumRecords": "2"})  # the call still answers: bookkeeping never fails it
     monkeypatch.setattr(spool.os, "write", real_write)
     api("getOrderList", {"MaximumRecords": "3"})
-    assert _marks(ctl.ok("GET", "journal")["entries"]) == ["1", "3"]
+    # the spool refused it whole (no torn record), so the entry went straight into the table, after "1"
+    assert _marks(ctl.ok("GET", "journal")["entries"]) == ["1", "2", "3"]
+
+
+def test_without_a_usable_spool_folder_entries_go_straight_to_the_table(tmp_path: Path) -> None:
+    db = tmp_path / "blocked.db"
+    Path(str(db) + "-spool").write_text("a file where the spool folder would be")
+    api, ctl, _ = _app(db)
+    for n in range(3):
+        api("getOrderList", {"MaximumRecords": str(n)})
+    assert _marks(ctl.ok("GET", "journal")["entries"]) == ["0", "1", "2"]
 
 
 def test_a_reset_takes_spooled_rows_with_it(tmp_path: Path) -> None:
