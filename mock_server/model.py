@@ -231,8 +231,7 @@ def new_order(ctx: Ctx, doc: Doc) -> Doc:
             order[address].setdefault("PersonInfoKey", ctx.new_key())
     for payment in as_list(child(order, "PaymentMethods") and order["PaymentMethods"].get("PaymentMethod")):
         payment.setdefault("PaymentKey", ctx.new_key())
-    recompute(ctx, order)
-    return order
+    return order  # statuses and totals are derived by ``save`` (``recompute``), which every caller runs next
 
 
 def new_line(ctx: Ctx, order: Doc, line: Doc, index: int, initial: str, seen: set[tuple[str, str]]) -> Doc:
