@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -68,13 +69,33 @@ def startup(tmp: Path, runs: int) -> list[float]:
     return times
 
 
-def line(name: str, load: Load, base: Load) -> None:
+def line(name: str, load: Load, base: Load, *, paired: bool = False) -> None:
     report(
         name,
         f"{load.requests_per_s:8.0f} req/s  {load.requests_per_s / base.requests_per_s:5.2f}x  "
         f"p50 {load.p50_ms:6.2f} ms  p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:5.2f} ms/req  "
-        f"rss {load.peak_rss_mib:5.0f} MiB  errors {load.errors}",
+        f"rss {load.peak_rss_mib:5.0f} MiB  errors {load.errors}"
+        + (f"  (baseline just before: {base.requests_per_s:.0f} req/s)" if paired else ""),
     )
+
+
+class Paired:
+    """Each row's ratio against the baseline measured right before it: on a shared machine the speed of both
+    drifts by ±10 % over a few minutes, and a row compared with a baseline taken minutes earlier drifts with it
+    (bench/README.md).  The baseline server keeps running between its runs."""
+
+    def __init__(self, base: Server, seconds: float) -> None:
+        self.base = base
+        self.seconds = seconds
+        self.ratios: list[tuple[str, float]] = []
+
+    def row(self, name: str, measure: Callable[[], Load]) -> None:
+        from .harness import drive
+
+        base_load = drive(self.base, "GET", "/", seconds=self.seconds, warmup=1)
+        load = measure()
+        line(name, load, base_load, paired=True)
+        self.ratios.append((name, load.requests_per_s / base_load.requests_per_s))
 
 
 def foundation(quick: bool, seconds: float) -> None:
@@ -90,77 +111,70 @@ def foundation(quick: bool, seconds: float) -> None:
         base = baseline_server().start()
         try:
             base_load = drive(base, "GET", "/", seconds=seconds)
+            line("baseline: Flask static 42 KB under gunicorn (= 1.0x)", base_load, base_load)
+            _foundation_rows(tmp, Paired(base, seconds), seconds)
         finally:
             base.stop()
-        line("baseline: Flask static 42 KB under gunicorn (= 1.0x)", base_load, base_load)
-        db = str(tmp / "bench.db")
-        subprocess.run(
-            [sys.executable, "-m", "mock_server", "seed", "--orders", "1000", "--db", db],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
+
+
+def _foundation_rows(tmp: Path, paired: Paired, seconds: float) -> None:
+    from .harness import drive
+
+    db = str(tmp / "bench.db")
+    subprocess.run(
+        [sys.executable, "-m", "mock_server", "seed", "--orders", "1000", "--db", db],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    keys = [r[0] for r in sqlite3.connect(db).execute("SELECT ohk FROM orders LIMIT 200")]
+    fake = fake_server(db).start()
+    try:
+        idle = idle_rss_mib(fake, processes=3)
+        report("idle RSS, master + 2 workers", f"{idle:.0f} MiB (target < 100 MiB)")
+        headers = {"Authorization": AUTH, "Content-Type": "application/json"}
+        create = json_body(
+            {
+                "EnterpriseCode": "Matrix-R",
+                "OrderLines": {
+                    "OrderLine": [
+                        {
+                            "OrderedQty": "2",
+                            "Item": {"ItemID": f"SKU-{n}"},
+                            "LinePriceInfo": {"UnitPrice": "10.00"},
+                        }
+                        for n in range(3)
+                    ]
+                },
+            }
         )
-        keys = [r[0] for r in sqlite3.connect(db).execute("SELECT ohk FROM orders LIMIT 200")]
-        fake = fake_server(db).start()
-        try:
-            idle = idle_rss_mib(fake, processes=3)
-            report("idle RSS, master + 2 workers", f"{idle:.0f} MiB (target < 100 MiB)")
-            headers = {"Authorization": AUTH, "Content-Type": "application/json"}
-            create = json_body(
-                {
-                    "EnterpriseCode": "Matrix-R",
-                    "OrderLines": {
-                        "OrderLine": [
-                            {
-                                "OrderedQty": "2",
-                                "Item": {"ItemID": f"SKU-{n}"},
-                                "LinePriceInfo": {"UnitPrice": "10.00"},
-                            }
-                            for n in range(3)
-                        ]
-                    },
-                }
-            )
-            line(
-                "createOrder, 3 lines, JSON, durable (synchronous=FULL)",
-                drive(
-                    fake,
-                    "POST",
-                    "/smcfs/restapi/invoke/createOrder",
-                    body=create,
-                    headers=headers,
-                    seconds=seconds,
-                ),
-                base_load,
-            )
-            details = [json_body({"OrderHeaderKey": k}) for k in keys]
-            line(
-                "getOrderDetails, JSON",
-                drive(
+        paired.row(
+            "createOrder, 3 lines, JSON, durable (synchronous=FULL)",
+            lambda: drive(
+                fake,
+                "POST",
+                "/smcfs/restapi/invoke/createOrder",
+                body=create,
+                headers=headers,
+                seconds=seconds,
+            ),
+        )
+        details = [json_body({"OrderHeaderKey": k}) for k in keys]
+        for fmt, extra in (("JSON", {}), ("XML", {"Accept": "application/xml"})):
+            paired.row(
+                f"getOrderDetails, {fmt}",
+                lambda extra=extra: drive(
                     fake,
                     "POST",
                     "/smcfs/restapi/invoke/getOrderDetails",
                     bodies=details,
-                    headers=headers,
+                    headers={**headers, **extra},
                     seconds=seconds,
                 ),
-                base_load,
             )
-            line(
-                "getOrderDetails, XML",
-                drive(
-                    fake,
-                    "POST",
-                    "/smcfs/restapi/invoke/getOrderDetails",
-                    bodies=details,
-                    headers={**headers, "Accept": "application/xml"},
-                    seconds=seconds,
-                ),
-                base_load,
-            )
-            list_rows(fake, headers, base_load, seconds)
-        finally:
-            fake.stop()
+        list_rows(fake, headers, paired, seconds)
+    finally:
+        fake.stop()
 
 
 FULL_LIST_TEMPLATE = (
@@ -180,7 +194,7 @@ LINES_LIST_TEMPLATE = (
 )
 
 
-def list_rows(fake: Server, headers: dict[str, str], base_load: Load, seconds: float) -> None:
+def list_rows(fake: Server, headers: dict[str, str], paired: Paired, seconds: float) -> None:
     """getOrderList of 20 orders: default output, and full orders with lines through a stored template."""
     from .harness import drive
 
@@ -197,9 +211,9 @@ def list_rows(fake: Server, headers: dict[str, str], base_load: Load, seconds: f
             sample = requests.post(
                 fake.url + path + query, data=body, headers={**headers, "Accept": accept}, timeout=10
             )
-            line(
+            paired.row(
                 f"getOrderList 20 orders, {label}, {fmt} ({len(sample.content) / 1024:.0f} KB)",
-                drive(
+                lambda query=query, accept=accept: drive(
                     fake,
                     "POST",
                     path + query,
@@ -207,7 +221,6 @@ def list_rows(fake: Server, headers: dict[str, str], base_load: Load, seconds: f
                     headers={**headers, "Accept": accept},
                     seconds=seconds,
                 ),
-                base_load,
             )
 
 

@@ -18,7 +18,7 @@ but not by ``Status="3200"``.  Matching only Min or only Max would lose one of t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -119,8 +119,16 @@ class OrderView(Mapping[str, Any]):
         self.ctx = ctx
         self.row_id: int = row[0]
         self.ohk: str = row[1]
-        self.columns = dict(zip(_SELECTED, row, strict=True))
+        self._row = row
+        self._columns: dict[str, Any] | None = None
         self._doc: Doc | None = None
+
+    @property
+    def columns(self) -> dict[str, Any]:
+        """The selected columns by name (built when a filter or sort first asks)."""
+        if self._columns is None:
+            self._columns = dict(zip(_SELECTED, self._row, strict=True))
+        return self._columns
 
     def preload(self, raw: bytes) -> None:
         self._doc = dict(orjson.loads(raw))
@@ -414,11 +422,12 @@ def search(ctx: Ctx, query: CompiledQuery, limit: int | None, *, after: str | No
     # their document along (a statement per row costs a round trip) and arrive in batches (a server cursor).
     bounded = f" LIMIT {min(int(stop), 2**62)}" if stop is not None and not filtered else ""
     with_doc = filtered and ctx.tx.dialect == "postgresql"
-    rows = ctx.tx.stream(
+    sql = (
         f"SELECT {SELECT}{', doc' if with_doc else ''} FROM orders{hint} WHERE {' AND '.join(p.where)} "
-        f"ORDER BY {order_sql}{bounded}",
-        p.params,
+        f"ORDER BY {order_sql}{bounded}"
     )
+    # a bounded result is small (header columns, at most the limit + 1): fetched at once, no cursor to step
+    rows = iter(ctx.tx.conn.execute(sql, p.params).fetchall()) if bounded else ctx.tx.stream(sql, p.params)
     views: list[OrderView] = []
     try:
         for row in rows:
@@ -430,7 +439,8 @@ def search(ctx: Ctx, query: CompiledQuery, limit: int | None, *, after: str | No
                 if stop is not None and len(views) >= stop:
                     break
     finally:
-        rows.close()  # a server cursor is closed inside the transaction that opened it
+        if isinstance(rows, Generator):
+            rows.close()  # a server cursor is closed inside the transaction that opened it
     if order is None:
         views = _python_order(query, views, last)
     more = limit is not None and len(views) > limit
