@@ -21,3 +21,6 @@ class ApiSpec:
     public: bool = False
     #: Answers nothing: HTTP 204 over REST, ``<Output/>`` through multiApi and interop.
     void: bool = False
+    #: A read's answer from a single statement when it can give one (a cached body), else None: tried first,
+    #: outside a transaction (one statement is consistent by itself); ``fn`` runs when it gives nothing.
+    fast: Callable[[Ctx, Doc], Output | None] | None = None
