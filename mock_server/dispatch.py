@@ -239,7 +239,6 @@ class Fake:
             error.api_name = call.api
             raise error from exc
 
-
     def _ctx(self, tx: Tx, call: Call) -> Ctx:
         return Ctx(
             tx=tx,
