@@ -26,10 +26,8 @@ import orjson
 from client.wire import Doc, from_xml
 
 from . import walcheckpoint
-from .spool import bump, insert_rows
+from .spool import insert_rows
 from .store import Store, Tx
-
-__all__ = ["bump", "counter", "settle", "settled", "side_write"]
 
 log = logging.getLogger("sterling_mock")
 

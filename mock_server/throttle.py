@@ -14,8 +14,9 @@ from typing import Any
 
 from . import clock
 from .errors import Throttled
-from .journal import bump, counter, side_write
+from .journal import counter, side_write
 from .settings import Settings
+from .spool import bump
 from .store import Store, Tx
 
 KV_KEY = "_throttle"

@@ -11,6 +11,9 @@ still sync as ``durability`` says, and the checkpoint syncs the WAL before and t
 copying, as SQLite's own does.  If the thread ever falls behind, a commit past ``SIDE_AUTOCHECKPOINT`` pages
 checkpoints inline as before.
 
+The same thread settles each store's journal spool when this process has rows due there (spool.py), and an
+exiting process settles its own before it goes.
+
 Not state: the thread keeps a connection per store (dropped with the store, never used across a fork).
 """
 
