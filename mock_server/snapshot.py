@@ -2,8 +2,10 @@
 
 The snapshot is generic over the per-namespace tables (core and every schema area), so a table another
 area adds is carried without changes here.  Left out on purpose: the request journal and the control
-counters (a record of calls, not state), throttle buckets (they restart full), login tokens (secrets) and
-row ids private to the database (``INTEGER PRIMARY KEY`` columns; row order is kept).  Bytes travel as
+counters (a record of calls, not state), throttle buckets (they restart full), login tokens (secrets), the
+render cache (derived from the orders: an import empties it, and a snapshot that still carries it has it
+ignored, so an edited order is never answered from a body rendered before the edit) and row ids private to
+the database (``INTEGER PRIMARY KEY`` columns; row order is kept).  Bytes travel as
 ``{"text": ...}`` when they are UTF-8, else ``{"b64": ...}``.
 """
 
@@ -17,7 +19,9 @@ from .store import CORE_NS_TABLES, Tx
 
 FORMAT = "sterling-mock-snapshot"
 VERSION = 1
-EXCLUDED = frozenset({"journal", "control_counters", "throttle_buckets", "tokens"})
+EXCLUDED = frozenset({"journal", "control_counters", "throttle_buckets", "tokens", "render_cache"})
+#: Excluded tables an import empties for the namespace (their rows derive from the imported ones).
+DERIVED = ("render_cache",)
 
 
 class SnapshotError(ValueError):
@@ -83,7 +87,7 @@ def import_(tx: Tx, ns: str, snapshot: Any) -> dict[str, int]:
     if not isinstance(data, dict):
         raise SnapshotError("'tables' must be an object of table name -> rows")
     known = tables()
-    unknown = sorted(set(data) - set(known))
+    unknown = sorted(set(data) - set(known) - set(DERIVED))
     if unknown:
         raise SnapshotError(f"unknown tables: {', '.join(unknown)}")
     counts: dict[str, int] = {}
@@ -104,6 +108,8 @@ def import_(tx: Tx, ns: str, snapshot: Any) -> dict[str, int]:
                 (ns, *(_in(row[c]) for c in names)),
             )
         counts[table] = len(rows)
+    for table in DERIVED:
+        tx.conn.execute(f"DELETE FROM {table} WHERE ns=?", (ns,))
     return counts
 
 
