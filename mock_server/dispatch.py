@@ -62,15 +62,10 @@ class Fake:
             raise UnknownApi(f"API '{api}' is not implemented by this instance.", attributes={"ApiName": api})
         return spec
 
-    def stored_template(self, template_id: str | None, tx: Tx | None = None) -> Doc | None:
-        """A template registered through the control plane, or ``<template_dir>/<id>.xml|.json``."""
-        if not template_id:
-            return None
-        if tx is not None:
-            stored = tx.kv_get(TEMPLATES_NS, template_id)
-        else:
-            with self.store.read(single=True) as own:
-                stored = own.kv_get(TEMPLATES_NS, template_id)
+    def stored_template(self, template_id: str, tx: Tx) -> Doc:
+        """A template registered through the control plane (read in ``tx``, usually from what
+        ``prefetch_controls`` fetched), or ``<template_dir>/<id>.xml|.json``."""
+        stored = tx.kv_get(TEMPLATES_NS, template_id)
         if isinstance(stored, dict):
             return stored
         if self.settings.template_dir and template_id.replace("_", "").replace("-", "").isalnum():
