@@ -47,6 +47,8 @@ _ATTR_ESCAPE = str.maketrans(
 )
 _TEXT_ESCAPE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Any character an attribute value cannot carry as it is (escaped or replaced by ``_attr``).
+_NEEDS_ESCAPE = re.compile('[&<>"\x00-\x1f\ufffe\uffff]')
 
 
 def _attr(value: str) -> str:
@@ -75,7 +77,10 @@ def _element_xml(name: str, doc: Doc, out: list[str], indent: str | None, level:
     # Attributes in ASCII order, as real Sterling writes them [OBS]; children keep document order.
     attrs.sort()
     pad = "" if indent is None or level == 0 else "\n" + indent * level
-    head = pad + "<" + name + "".join(f' {k}="{_attr(v)}"' for k, v in attrs)
+    if _NEEDS_ESCAPE.search("".join([v for _, v in attrs])) is None:  # the usual case: one scan, no copies
+        head = pad + "<" + name + "".join([f' {k}="{v}"' for k, v in attrs])
+    else:
+        head = pad + "<" + name + "".join([f' {k}="{_attr(v)}"' for k, v in attrs])
     if not children and text is None:
         out.append(head + "/>")
         return

@@ -39,6 +39,8 @@ def _attrs(element: Any) -> dict[str, str]:
 def diff(old: Any, new: Any) -> list[Doc]:
     """``Attribute Name OldValue NewValue`` rows for every attribute that differs, in name order."""
     before, after = _attrs(old), _attrs(new)
+    if not before:  # a new element (createOrder, an added line): every value it has is new
+        return [{"Name": k, "OldValue": "", "NewValue": v} for k, v in sorted(after.items()) if v != ""]
     rows = []
     for name in sorted(before.keys() | after.keys()):
         old_value, new_value = before.get(name, ""), after.get(name, "")
