@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from client.wire import Doc
 
@@ -12,6 +13,9 @@ from . import clock
 from .settings import Settings
 from .statuses import Pipelines
 from .store import Tx
+
+if TYPE_CHECKING:
+    from .deferred import Prepared
 
 
 @dataclass
@@ -29,6 +33,9 @@ class Ctx:
     fmt: str = "json"
     _now: datetime | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Set while a write API is prepared outside the write lock (deferred.py): keys and sequence numbers are
+    #: tokens, checks that need them wait for the commit.
+    prepared: Prepared | None = None
 
     def now(self) -> datetime:
         """One instant per call: every timestamp a call writes is the same, as in one Sterling transaction."""
@@ -37,7 +44,23 @@ class Ctx:
         return self._now
 
     def new_key(self) -> str:
+        if self.prepared is not None:
+            return self.prepared.draw("key", 1, None)
         return clock.make_key(self.now(), self.tx.next_value(self.ns, "key"))
+
+    def sequence_text(self, name: str, start: int, fmt: str) -> str:
+        """The next value of sequence ``name`` (first ``start``), formatted by ``fmt`` (``"Y{:09d}"``)."""
+        if self.prepared is not None:
+            return self.prepared.draw(name, start, fmt)
+        return fmt.format(self.tx.next_value(self.ns, name, start))
+
+    def verify(self, check: Callable[..., None], *args: Any) -> None:
+        """Run ``check(ctx, *args)`` (it raises when the write must not happen).  While prepared, it runs again
+        at the commit, on the final values; now as well when ``args`` hold no token (same error order)."""
+        if self.prepared is None or not self.prepared.holds_token(args):
+            check(self, *args)
+        if self.prepared is not None:
+            self.prepared.checks.append((check, args))
 
     def stamp(self) -> str:
         return clock.format_datetime(self.now())

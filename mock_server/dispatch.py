@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from client.wire import Doc
 
-from . import agents, cache, clock, faults, journal, masterdata, throttle, walcheckpoint
+from . import agents, cache, clock, deferred, faults, journal, masterdata, throttle, walcheckpoint
 from .apis import APIS, ApiSpec
 from .context import Ctx, Output
 from .errors import InternalError, InvalidValue, SterlingError, UnknownApi
@@ -211,11 +211,16 @@ class Fake:
                     quick = spec.fast(self._ctx(tx, call), doc)
                 if quick is not None:
                     return Output.none() if spec.void else quick
+            prepared = self._prepare(call, doc, spec) if spec.prepared else None
             with self.store.write(ns=call.ns) if spec.writes else self.store.read() as tx:
                 if spec.writes:
                     walcheckpoint.adopt(tx.conn)  # its checkpoints run off the request path too
                 ctx = self._ctx(tx, call)
-                output = spec.fn(ctx, doc)
+                values = prepared[1].commit(ctx) if prepared is not None else None
+                if prepared is not None and values is not None:
+                    output = prepared[1].output(prepared[0], values)
+                else:  # not prepared, or the clock moved on meanwhile: the API runs here, under the lock
+                    output = spec.fn(ctx, doc)
                 fills = [fill.row() for fill in ctx.extras.get(cache.FILLS, ())]
                 if fills and spec.writes:
                     tx.put_renders(call.ns, fills, cache.KEEP)
@@ -233,6 +238,26 @@ class Fake:
             error = InternalError(f"{type(exc).__name__} in {call.api}")
             error.api_name = call.api
             raise error from exc
+
+    def _prepare(self, call: Call, doc: Doc, spec: ApiSpec) -> tuple[Output, deferred.Prepared] | None:
+        """Run a ``prepared`` write API in a read snapshot, its writes recorded (deferred.py); None when it
+        must run classically (strict master data reads and writes through its own tables)."""
+        if self.settings.strict_master_data:
+            return None
+        prepared = deferred.Prepared()
+        # statement by statement, no snapshot: what it reads that matters is read again at the commit
+        with self.store.read(single=True) as tx:
+            ctx = self._ctx(tx, call)
+            ctx.tx = deferred.Recorder(tx, prepared)  # type: ignore[assignment]
+            ctx.prepared = prepared
+            try:
+                output = spec.fn(ctx, doc)
+            except deferred.NeedsClassic:
+                return None
+            if ctx.extras.get(cache.FILLS):
+                return None
+            prepared.stamp = clock.format_datetime(ctx.now())
+        return output, prepared
 
     def _ctx(self, tx: Tx, call: Call) -> Ctx:
         return Ctx(

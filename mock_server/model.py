@@ -198,16 +198,9 @@ def new_order(ctx: Ctx, doc: Doc) -> Doc:
     )
     stamp = ctx.stamp()
     key = present(order, "OrderHeaderKey") or ctx.new_key()
-    if ctx.tx.order_exists(ctx.ns, key):
-        raise RecordAlreadyExists(f"OrderHeaderKey {key} exists.", attributes={"OrderHeaderKey": key})
-    order_no = (
-        present(order, "OrderNo") or f"Y{ctx.tx.next_value(ctx.ns, 'order_no:' + enterprise, 100000001):09d}"
-    )
-    if ctx.tx.order_key_by_no(ctx.ns, enterprise, document_type, order_no) is not None:
-        raise RecordAlreadyExists(
-            f"Order {order_no} exists for {enterprise} / {document_type}.",
-            attributes={"OrderNo": order_no, "EnterpriseCode": enterprise, "DocumentType": document_type},
-        )
+    ctx.verify(_key_free, key)
+    order_no = present(order, "OrderNo") or ctx.sequence_text("order_no:" + enterprise, 100000001, "Y{:09d}")
+    ctx.verify(_order_no_free, enterprise, document_type, order_no)
     order.update(OrderHeaderKey=key, OrderNo=order_no, EnterpriseCode=enterprise)
     order["OrderDate"] = clock.normalise_datetime(order.get("OrderDate") or stamp, attribute="OrderDate")
     order.setdefault("SellerOrganizationCode", enterprise)
@@ -232,6 +225,19 @@ def new_order(ctx: Ctx, doc: Doc) -> Doc:
     for payment in as_list(child(order, "PaymentMethods") and order["PaymentMethods"].get("PaymentMethod")):
         payment.setdefault("PaymentKey", ctx.new_key())
     return order  # statuses and totals are derived by ``save`` (``recompute``), which every caller runs next
+
+
+def _key_free(ctx: Ctx, key: str) -> None:
+    if ctx.tx.order_exists(ctx.ns, key):
+        raise RecordAlreadyExists(f"OrderHeaderKey {key} exists.", attributes={"OrderHeaderKey": key})
+
+
+def _order_no_free(ctx: Ctx, enterprise: str, document_type: str, order_no: str) -> None:
+    if ctx.tx.order_key_by_no(ctx.ns, enterprise, document_type, order_no) is not None:
+        raise RecordAlreadyExists(
+            f"Order {order_no} exists for {enterprise} / {document_type}.",
+            attributes={"OrderNo": order_no, "EnterpriseCode": enterprise, "DocumentType": document_type},
+        )
 
 
 def new_line(ctx: Ctx, order: Doc, line: Doc, index: int, initial: str, seen: set[tuple[str, str]]) -> Doc:

@@ -8,8 +8,8 @@ read right after a write sees the write (shared/performance-notes.md).
 
 from __future__ import annotations
 
-import hashlib
 import fcntl
+import hashlib
 import os
 import sqlite3
 import threading
@@ -285,8 +285,9 @@ class Store:
 
     @contextmanager
     def read(self, *, single: bool = False) -> Iterator[Tx]:
-        """A consistent read snapshot.  ``single``: the block runs one statement (consistent by itself), so
-        no BEGIN and COMMIT (round trips on PostgreSQL)."""
+        """A consistent read snapshot.  ``single``: the block runs one statement (consistent by itself), or
+        statements that need no common snapshot (deferred.py), so no BEGIN and COMMIT (round trips on
+        PostgreSQL)."""
         if self.postgres is not None:
             if single:
                 with self.postgres.single() as one:
@@ -419,11 +420,12 @@ class Tx:
 
     # ------------------------------------------------------------------------------------ sequences
 
-    def next_value(self, ns: str, name: str, start: int = 1) -> int:
+    def next_value(self, ns: str, name: str, start: int = 1, *, count: int = 1) -> int:
+        """Advance sequence ``name`` (first value ``start``) by ``count``; the last value taken."""
         row = self.conn.execute(
             "INSERT INTO sequences(ns, name, value) VALUES(?, ?, ?) "
-            "ON CONFLICT(ns, name) DO UPDATE SET value = sequences.value + 1 RETURNING value",
-            (ns, name, start),
+            "ON CONFLICT(ns, name) DO UPDATE SET value = sequences.value + ? RETURNING value",
+            (ns, name, start + count - 1, count),
         ).fetchone()
         return int(row[0])
 
@@ -571,7 +573,7 @@ class Tx:
             row["modifyts"],
             row["min_status"],
             row["max_status"],
-            orjson.dumps(doc),
+            doc if isinstance(doc, bytes) else orjson.dumps(doc),  # bytes: serialised already (deferred.py)
             rendered.get("list_json"),
             rendered.get("list_xml"),
         )
@@ -606,10 +608,10 @@ class Tx:
 
     # ------------------------------------------------------------------------------------ audits (queries area)
 
-    def put_audit(self, ns: str, audit_key: str, ohk: str, doc: dict[str, Any]) -> None:
+    def put_audit(self, ns: str, audit_key: str, ohk: str, doc: dict[str, Any] | bytes) -> None:
         self.conn.execute(
             "INSERT INTO order_audits(ns, audit_key, ohk, doc) VALUES(?, ?, ?, ?)",
-            (ns, audit_key, ohk, orjson.dumps(doc)),
+            (ns, audit_key, ohk, doc if isinstance(doc, bytes) else orjson.dumps(doc)),
         )
 
     def audits_of(self, ns: str, ohk: str) -> list[dict[str, Any]]:

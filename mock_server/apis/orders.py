@@ -96,7 +96,7 @@ def delete_order(ctx: Ctx, doc: Doc) -> Output:
 
 
 APIS = {
-    "createOrder": ApiSpec(create_order, "Order", "Order", writes=True),
+    "createOrder": ApiSpec(create_order, "Order", "Order", writes=True, prepared=True),
     "getOrderDetails": ApiSpec(get_order_details, "Order", "Order", fast=cached_order_details),
     "deleteOrder": ApiSpec(delete_order, "Order", "Order", writes=True),
 }

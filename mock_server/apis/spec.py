@@ -24,3 +24,7 @@ class ApiSpec:
     #: A read's answer from a single statement when it can give one (a cached body), else None: tried first,
     #: outside a transaction (one statement is consistent by itself); ``fn`` runs when it gives nothing.
     fast: Callable[[Ctx, Doc], Output | None] | None = None
+    #: A write built outside the write lock and committed in a few statements (deferred.py): ``fn`` draws its
+    #: keys and numbers through ``Ctx.new_key``/``sequence_text``, checks through ``Ctx.verify``, and writes only
+    #: through the Tx methods ``deferred.RECORDED`` lists.
+    prepared: bool = False
