@@ -26,6 +26,7 @@ from .harness import (
     Server,
     baseline_server,
     fake_server,
+    floor_server,
     idle_rss_mib,
     json_body,
 )
@@ -159,6 +160,17 @@ def _foundation_rows(tmp: Path, paired: Paired, seconds: float) -> None:
                 seconds=seconds,
             ),
         )
+        for synchronous in ("FULL", "NORMAL"):
+            floor = floor_server(str(tmp / f"floor-{synchronous}.db"), synchronous).start()
+            try:
+                paired.row(
+                    f"  floor: one bare SQLite insert per POST, synchronous={synchronous}",
+                    lambda floor=floor: drive(
+                        floor, "POST", "/", body=create, headers=headers, seconds=seconds
+                    ),
+                )
+            finally:
+                floor.stop()
         details = [json_body({"OrderHeaderKey": k}) for k in keys]
         for fmt, extra in (("JSON", {}), ("XML", {"Accept": "application/xml"})):
             paired.row(

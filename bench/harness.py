@@ -138,23 +138,21 @@ def fake_server(db: str, *args: str) -> Server:
     )
 
 
-def baseline_server() -> Server:
+def _gunicorn(name: str, app: str, env: dict[str, str] | None = None) -> Server:
+    """A Flask app of ``bench/`` under gunicorn with 2 sync workers, as the fake's ``serve`` runs."""
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    return Server(
-        "flask-static",
-        [
-            gunicorn,
-            "-w",
-            "2",
-            "-k",
-            "sync",
-            "-b",
-            "127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "bench.baseline:app",
-        ],
-        "/",
+    command = [gunicorn, "-w", "2", "-k", "sync", "-b", "127.0.0.1:{port}", "--log-level", "warning", app]
+    return Server(name, command, "/", env=env or {})
+
+
+def baseline_server() -> Server:
+    return _gunicorn("flask-static", "bench.baseline:app")
+
+
+def floor_server(db: str, synchronous: str) -> Server:
+    """``bench/floor.py`` (one committed SQLite insert per POST) under gunicorn like the baseline."""
+    return _gunicorn(
+        f"floor-{synchronous.lower()}", "bench.floor:app", {"FLOOR_DB": db, "FLOOR_SYNC": synchronous}
     )
 
 
