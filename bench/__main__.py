@@ -70,33 +70,60 @@ def startup(tmp: Path, runs: int) -> list[float]:
     return times
 
 
-def line(name: str, load: Load, base: Load, *, paired: bool = False) -> None:
+def line(name: str, load: Load, base: Load) -> None:
     report(
         name,
         f"{load.requests_per_s:8.0f} req/s  {load.requests_per_s / base.requests_per_s:5.2f}x  "
         f"p50 {load.p50_ms:6.2f} ms  p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:5.2f} ms/req  "
-        f"rss {load.peak_rss_mib:5.0f} MiB  errors {load.errors}"
-        + (f"  (baseline just before: {base.requests_per_s:.0f} req/s)" if paired else ""),
+        f"rss {load.peak_rss_mib:5.0f} MiB  errors {load.errors}",
     )
 
 
 class Paired:
-    """Each row's ratio against the baseline measured right before it: on a shared machine the speed of both
-    drifts by ±10 % over a few minutes, and a row compared with a baseline taken minutes earlier drifts with it
-    (bench/README.md).  The baseline server keeps running between its runs."""
+    """Each row against the baseline measured beside it, in ``ROUNDS`` alternating runs (baseline, row,
+    baseline, row, ...; a third of the seconds each): on a shared machine the speed of both drifts by ±10 %
+    over a minute, the baseline alone by up to ±12 % between two runs of one section, so a row compared with
+    one baseline run inherits that run's luck (bench/README.md).  The row's ratio is the median of its rounds'
+    ratios; both servers keep running between rounds."""
+
+    ROUNDS = 3
 
     def __init__(self, base: Server, seconds: float) -> None:
         self.base = base
         self.seconds = seconds
-        self.ratios: list[tuple[str, float]] = []
 
-    def row(self, name: str, measure: Callable[[], Load]) -> None:
+    def row(self, name: str, measure: Callable[..., Load]) -> None:
         from .harness import drive
 
-        base_load = drive(self.base, "GET", "/", seconds=self.seconds, warmup=1)
-        load = measure()
-        line(name, load, base_load, paired=True)
-        self.ratios.append((name, load.requests_per_s / base_load.requests_per_s))
+        share = max(1.0, self.seconds / self.ROUNDS)
+        bases: list[Load] = []
+        loads: list[Load] = []
+        for round_ in range(self.ROUNDS):
+            bases.append(drive(self.base, "GET", "/", seconds=share, warmup=1))
+            loads.append(measure(seconds=share, warmup=2 if round_ == 0 else 1))
+        ratios = sorted(
+            load.requests_per_s / base.requests_per_s for load, base in zip(loads, bases, strict=True)
+        )
+        ratio = statistics.median(ratios)
+        load, base = _mean(loads), _mean(bases)
+        report(
+            name,
+            f"{load.requests_per_s:8.0f} req/s  {ratio:5.2f}x  p50 {load.p50_ms:6.2f} ms  "
+            f"p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:5.2f} ms/req  rss {load.peak_rss_mib:5.0f} MiB  "
+            f"errors {load.errors}  (rounds {' '.join(f'{r:.2f}' for r in ratios)}; "
+            f"baseline beside it {base.requests_per_s:.0f} req/s)",
+        )
+
+
+def _mean(loads: list[Load]) -> Load:
+    return Load(
+        requests_per_s=statistics.fmean(load.requests_per_s for load in loads),
+        p50_ms=statistics.median(load.p50_ms for load in loads),
+        p99_ms=max(load.p99_ms for load in loads),
+        cpu_ms_per_req=statistics.fmean(load.cpu_ms_per_req for load in loads),
+        peak_rss_mib=max(load.peak_rss_mib for load in loads),
+        errors=sum(load.errors for load in loads),
+    )
 
 
 def foundation(quick: bool, seconds: float) -> None:
@@ -151,13 +178,8 @@ def _foundation_rows(tmp: Path, paired: Paired, seconds: float) -> None:
         )
         paired.row(
             "createOrder, 3 lines, JSON, durable (synchronous=FULL)",
-            lambda: drive(
-                fake,
-                "POST",
-                "/smcfs/restapi/invoke/createOrder",
-                body=create,
-                headers=headers,
-                seconds=seconds,
+            lambda **run: drive(
+                fake, "POST", "/smcfs/restapi/invoke/createOrder", body=create, headers=headers, **run
             ),
         )
         for synchronous in ("FULL", "NORMAL"):
@@ -165,9 +187,7 @@ def _foundation_rows(tmp: Path, paired: Paired, seconds: float) -> None:
             try:
                 paired.row(
                     f"  floor: one bare SQLite insert per POST, synchronous={synchronous}",
-                    lambda floor=floor: drive(
-                        floor, "POST", "/", body=create, headers=headers, seconds=seconds
-                    ),
+                    lambda floor=floor, **run: drive(floor, "POST", "/", body=create, headers=headers, **run),
                 )
             finally:
                 floor.stop()
@@ -175,13 +195,13 @@ def _foundation_rows(tmp: Path, paired: Paired, seconds: float) -> None:
         for fmt, extra in (("JSON", {}), ("XML", {"Accept": "application/xml"})):
             paired.row(
                 f"getOrderDetails, {fmt}",
-                lambda extra=extra: drive(
+                lambda extra=extra, **run: drive(
                     fake,
                     "POST",
                     "/smcfs/restapi/invoke/getOrderDetails",
                     bodies=details,
                     headers={**headers, **extra},
-                    seconds=seconds,
+                    **run,
                 ),
             )
         list_rows(fake, headers, paired, seconds)
@@ -225,13 +245,13 @@ def list_rows(fake: Server, headers: dict[str, str], paired: Paired, seconds: fl
             )
             paired.row(
                 f"getOrderList 20 orders, {label}, {fmt} ({len(sample.content) / 1024:.0f} KB)",
-                lambda query=query, accept=accept: drive(
+                lambda query=query, accept=accept, **run: drive(
                     fake,
                     "POST",
                     path + query,
                     body=body,
                     headers={**headers, "Accept": accept},
-                    seconds=seconds,
+                    **run,
                 ),
             )
 
