@@ -335,11 +335,12 @@ def _order(fake: Fake, ns: str, key: str) -> Doc:
 
 
 def drive(fake: Fake, ns: str, keys: list[str], weights: dict[str, float], seed: int) -> dict[str, int]:
-    """Seeding across statuses: each order walks to a status drawn from ``weights`` (seeded per order)."""
+    """Seeding across statuses: each order walks to a status drawn from ``weights`` (seeded per order by its
+    position, not its key: keys carry the time of the run, and one seed must give the same book every run)."""
     codes = list(weights)
     reached: dict[str, int] = {}
-    for key in keys:
-        dice = random.Random(f"{seed}:seed-status:{key}")
+    for position, key in enumerate(keys):
+        dice = random.Random(f"{seed}:seed-status:{position}")
         target = dice.choices(codes, weights=[weights[c] for c in codes])[0]
         if target != statuses.CREATED:
             try:

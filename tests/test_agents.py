@@ -129,6 +129,23 @@ def test_advance_one_order_through_the_apis(api: Api, ctl: Ctl, target: str) -> 
 
 
 @needs_lifecycle
+def test_one_seed_gives_the_same_statuses_whenever_it_runs() -> None:
+    """Each order's status is drawn by its position: keys carry the time of the run (a draw by key made this
+    book, and the test below, differ from run to run)."""
+    from mock_server.app import create_app
+    from mock_server.settings import Settings
+
+    books = []
+    for when in ("2025-01-01T00:00:00Z", "2026-06-30T12:34:56Z"):
+        ctl = Ctl(create_app(Settings(db=":memory:", demo_orders=0)).test_client())
+        ctl.ok("POST", "clock", {"freeze": True, "set": when})
+        ctl.ok(
+            "POST", "seed", {"orders": 30, "seed": 8, "statuses": ["1100", "1500", "3200", "3700", "9000"]}
+        )
+        books.append(ctl.ok("GET", "summary")["by_status"])
+    assert books[0] == books[1]
+
+
 def test_seed_across_the_whole_pipeline(ctl: Ctl) -> None:
     ctl.ok("POST", "seed", {"orders": 30, "seed": 8, "statuses": ["1100", "1500", "3200", "3700", "9000"]})
     by_status = ctl.ok("GET", "summary")["by_status"]
