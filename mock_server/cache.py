@@ -141,16 +141,22 @@ def order_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
 
 
 def list_fragments(
-    ctx: Ctx, ohks: list[str], raw: Callable[[int], bytes], tid: str, build: Callable[[Doc], Doc]
+    ctx: Ctx,
+    ohks: list[str],
+    raw: Callable[[int], bytes],
+    tid: str,
+    build: Callable[[Doc], Doc],
+    fmts: tuple[str, ...] | None = None,
 ) -> list[dict[str, bytes]]:
     """Each order of a templated list as fragments per format (``build`` turns the stored order into the
     templated item; ``raw(i)`` gives order ``i``'s stored document), cached under the template's id and
-    looked up for the whole page in one statement."""
+    looked up for the whole page in one statement.  ``fmts``: the formats to look up (default every one of
+    ``formats(ctx)``); an order rendered now comes in all of them."""
     fp = fingerprint(ctx)
     kinds = {fmt: f"list.{tid}.{fmt}.{fp}" for fmt in formats(ctx)}
-    cached = ctx.tx.renders_of(ctx.ns, list(dict.fromkeys(ohks)), list(kinds.values()))
+    wanted = [(fmt, kinds[fmt]) for fmt in (fmts or formats(ctx))]
+    cached = ctx.tx.renders_of(ctx.ns, list(dict.fromkeys(ohks)), [kind for _, kind in wanted])
     found: list[dict[str, bytes]] = []
-    wanted = list(kinds.items())
     for index, ohk in enumerate(ohks):
         bodies: dict[str, bytes] = {}
         for fmt, kind in wanted:

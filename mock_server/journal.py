@@ -236,23 +236,42 @@ def packed_output(value: Any, doc_bytes: int) -> bytes | None:
     compressing it again (the memo's key is the output itself, so only the very same bytes hit)."""
     if not isinstance(value, bytes) or len(value) < MEMO_FROM:
         return _pack(encode_document(value, doc_bytes))
-    key = (value, doc_bytes)
-    with _memo_lock:
-        found = _memo.get(key)
-        if found is not None:
-            _memo.move_to_end(key)
-            return found
+    found = remembered(value, doc_bytes)
+    if found is not None:
+        return found
     packed = _pack(encode_document(value, doc_bytes))
-    if packed is None or len(value) + len(packed) > MEMO_BYTES // 8:
-        return packed
+    if packed is not None:
+        remember(value, doc_bytes, packed)
+    return packed
+
+
+def remembered(key: bytes, doc_bytes: int) -> bytes | None:
+    """The journal form memoised under ``key``: an output's own bytes (``packed_output``), or the XML body of
+    a list whose JSON form was packed (``apis/lists.py``: an XML caller then needs no JSON fragments)."""
     with _memo_lock:
-        if key not in _memo:
-            _memo[key] = packed
-            _memo_size[0] += len(value) + len(packed)
+        found = _memo.get((key, doc_bytes))
+        if found is not None:
+            _memo.move_to_end((key, doc_bytes))
+        return found
+
+
+def clear_memo() -> None:
+    """Forget every memoised journal form (tests)."""
+    with _memo_lock:
+        _memo.clear()
+        _memo_size[0] = 0
+
+
+def remember(key: bytes, doc_bytes: int, packed: bytes) -> None:
+    if len(key) < MEMO_FROM or len(key) + len(packed) > MEMO_BYTES // 8:
+        return
+    with _memo_lock:
+        if (key, doc_bytes) not in _memo:
+            _memo[(key, doc_bytes)] = packed
+            _memo_size[0] += len(key) + len(packed)
         while _memo_size[0] > MEMO_BYTES:
             (old, _), dropped = _memo.popitem(last=False)
             _memo_size[0] -= len(old) + len(dropped)
-    return packed
 
 
 #: Outputs from this many bytes are memoised by ``packed_output``, up to ``MEMO_BYTES`` per process.

@@ -117,6 +117,28 @@ def test_a_list_mixing_cached_and_fresh_orders(api: Api, client: FlaskClient, fm
     ]
 
 
+def test_an_xml_list_journals_the_json_answer_whether_or_not_it_fetched_json(
+    app: Any, api: Api, client: FlaskClient
+) -> None:
+    """An XML caller's list is journaled as the JSON answer to the same call: packed from JSON fragments the
+    first time, from the memo of the same XML body after that, from fragments fetched late when only the XML
+    ones were cached."""
+    client.put("/_fake/templates/readPath", data=TEMPLATE)
+    keys = [_create(api, f"PO-{n}") for n in range(3)]
+    json_answers = [from_json(_templated_list(client, "json")), api("getOrderList", {}, root="OrderList")]
+    for _ in range(2):  # a fresh body, then the same one
+        _templated_list(client, "xml")
+        api.raw("getOrderList", {}, "xml")
+    store = app.extensions["sterling_mock"].store
+    with journal.settled(store) as tx:  # the templated JSON fragment of one order goes; its XML one stays
+        tx.conn.execute("DELETE FROM render_cache WHERE ohk=? AND kind LIKE 'list.%.json.%'", (keys[1],))
+    journal.clear_memo()
+    _templated_list(client, "xml")
+    outputs = [entry["output"] for entry in _journal(client, "getOrderList")]
+    assert outputs[2:] == [json_answers[0], json_answers[1]] * 2 + [json_answers[0]]
+    assert _templated_list(client, "xml") == _templated_list(client, "xml")
+
+
 # ------------------------------------------------------------------------------------ query compiler
 
 

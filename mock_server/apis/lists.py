@@ -3,7 +3,7 @@ with getPage.  Filters and their SQL push-down live in ``query.py`` and ``order_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,7 +11,7 @@ import orjson
 
 from client.wire import Doc, child, from_json, from_xml, to_jsonable, to_xml, xml_fragment
 
-from .. import cache, render
+from .. import cache, journal, render
 from ..context import Ctx, Output
 from ..order_query import (
     OrderView,
@@ -38,8 +38,12 @@ class ListResult:
     fmt: str
     fragments: list[bytes] | None = None
     items: list[Doc] = field(default_factory=list)
-    #: JSON fragments beside XML ones, so the journal keeps JSON without parsing the XML body back.
-    json_fragments: list[bytes] | None = None
+    #: The JSON fragments beside XML ones (fetched only when needed), so the journal keeps JSON without
+    #: parsing the XML body back.
+    json_source: Callable[[], list[bytes]] | None = None
+    #: The journal's document limit when the journal is on (0: off): an XML answer's journal form is then
+    #: packed here, once per distinct body (``journal.remembered``).
+    journal_bytes: int = 0
 
     def body(self) -> bytes:
         """The whole list element in ``fmt`` (JSON: the element's content, root name dropped)."""
@@ -73,8 +77,18 @@ class ListResult:
         if self.fmt != "xml":
             return Output(self.root, prerendered={"json": body})
         out = {"xml": b'<?xml version="1.0" encoding="UTF-8"?>' + body}
-        if self.json_fragments is not None:
-            out["json"] = ListResult(self.root, self.item, self.attrs, "json", self.json_fragments).body()
+        if self.json_source is None:
+            return Output(self.root, prerendered=out)
+        if self.journal_bytes:  # the same XML answer as before: its journal form is known, no JSON needed
+            packed = journal.remembered(body, self.journal_bytes)
+            if packed is not None:
+                return Output(self.root, prerendered=out, journal=packed)
+        out["json"] = ListResult(self.root, self.item, self.attrs, "json", self.json_source()).body()
+        if self.journal_bytes:
+            packed = journal.packed_output(out["json"], self.journal_bytes)
+            if packed is not None:
+                journal.remember(body, self.journal_bytes, packed)
+                return Output(self.root, prerendered=out, journal=packed)
         return Output(self.root, prerendered=out)
 
 
@@ -129,14 +143,15 @@ def default_fragment(ctx: Ctx, view: OrderView, fmt: str, stored: bytes | None) 
 
 def order_fragments(
     ctx: Ctx, views: list[OrderView], template: Doc | None
-) -> tuple[list[bytes], list[bytes]] | None:
-    """(fragments in the caller's format, JSON fragments) of each view, in order: the stored default ones,
-    or templated ones through the render cache; None when the template names no ``Order``."""
+) -> tuple[list[bytes], Callable[[], list[bytes]]] | None:
+    """(fragments in the caller's format, what gives the JSON fragments) of each view, in order: the stored
+    default ones, or templated ones through the render cache; None when the template names no ``Order``.
+    An XML caller's JSON fragments are fetched only if asked for (the journal, on a new answer)."""
     if template is None:
         fragments = default_fragments(ctx, views, ctx.fmt)
         if ctx.fmt != "xml":
-            return fragments, fragments
-        return fragments, default_fragments(ctx, views, "json")
+            return fragments, lambda: fragments
+        return fragments, lambda: default_fragments(ctx, views, "json")
     sub = item_template(template, "Order")
     if sub is None:
         return None
@@ -145,10 +160,29 @@ def order_fragments(
     def build(order: Doc) -> Doc:
         return apply_template("Order", template_view(ctx, order, sub), sub, keep_paging=False)
 
+    ohks = [view.ohk for view in views]
     found = cache.list_fragments(
-        ctx, [view.ohk for view in views], lambda index: _order_bytes(ctx, views[index]), tid, build
+        ctx, ohks, lambda index: _order_bytes(ctx, views[index]), tid, build, (ctx.fmt,)
     )
-    return [f.get(ctx.fmt, f["json"]) for f in found], [f["json"] for f in found]
+    if ctx.fmt != "xml":
+        fragments = [f["json"] for f in found]
+        return fragments, lambda: fragments
+
+    def json_side() -> list[bytes]:
+        missing = [index for index, f in enumerate(found) if "json" not in f]  # rendered now have it
+        more = cache.list_fragments(
+            ctx,
+            [ohks[index] for index in missing],
+            lambda at: _order_bytes(ctx, views[missing[at]]),
+            tid,
+            build,
+            ("json",),
+        )
+        for index, fragment in zip(missing, more, strict=True):
+            found[index]["json"] = fragment["json"]
+        return [f["json"] for f in found]
+
+    return [f["xml"] for f in found], json_side
 
 
 def _order_bytes(ctx: Ctx, view: OrderView) -> bytes:
@@ -173,7 +207,10 @@ def order_list(ctx: Ctx, views: list[OrderView], more: bool, history: str) -> Li
     found = order_fragments(ctx, views, ctx.template)
     if found is None:
         return ListResult("OrderList", "Order", attrs, ctx.fmt, None, [])
-    return ListResult("OrderList", "Order", attrs, ctx.fmt, found[0], json_fragments=found[1])
+    journal_bytes = ctx.settings.journal_doc_bytes if ctx.settings.journal_limit > 0 else 0
+    return ListResult(
+        "OrderList", "Order", attrs, ctx.fmt, found[0], json_source=found[1], journal_bytes=journal_bytes
+    )
 
 
 def get_order_list(ctx: Ctx, doc: Doc) -> Output:
