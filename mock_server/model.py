@@ -440,6 +440,18 @@ def lines_of(order: Doc) -> list[Doc]:
 def save(ctx: Ctx, order: Doc, *, insert: bool) -> None:
     """Write the order, its query columns and its rendered default outputs in the caller's transaction."""
     recompute(ctx, order)
+    _write(ctx, order, insert=insert)
+    masterdata.sync_demand(ctx, order)
+
+
+def rederive(ctx: Ctx, order: Doc) -> None:
+    """Rewrite a stored order's query columns, line index and rendered default outputs from its document as
+    it stands, its own derived attributes (statuses, totals) included: what a snapshot import does for every
+    order, so an order edited in a snapshot is found by what it now says."""
+    _write(ctx, order, insert=False)
+
+
+def _write(ctx: Ctx, order: Doc, *, insert: bool) -> None:
     order_date = clock.parse_datetime(order["OrderDate"], attribute="OrderDate")
     row = {
         "ohk": order["OrderHeaderKey"],
@@ -458,4 +470,3 @@ def save(ctx: Ctx, order: Doc, *, insert: bool) -> None:
     }
     descriptions = ctx.pipelines.get(order["DocumentType"]).descriptions
     ctx.tx.save_order(ctx.ns, row, render.prerender(order, ctx.settings, descriptions), insert=insert)
-    masterdata.sync_demand(ctx, order)

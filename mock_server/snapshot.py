@@ -5,7 +5,9 @@ area adds is carried without changes here.  Left out on purpose: the request jou
 counters (a record of calls, not state), throttle buckets (they restart full), login tokens (secrets), the
 render cache (derived from the orders: an import empties it, and a snapshot that still carries it has it
 ignored, so an edited order is never answered from a body rendered before the edit) and row ids private to
-the database (``INTEGER PRIMARY KEY`` columns; row order is kept).  Bytes travel as
+the database (``INTEGER PRIMARY KEY`` columns; row order is kept).  On import every order's query columns,
+line index and list renders are derived again from its document (``control/records.py``), so a document edited
+in the snapshot is found by what it says; one that cannot be read refuses the whole import.  Bytes travel as
 ``{"text": ...}`` when they are UTF-8, else ``{"b64": ...}``.
 """
 

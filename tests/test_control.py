@@ -138,6 +138,56 @@ def test_an_edited_snapshot_is_answered_from_its_edit_not_from_a_cached_body(api
     assert api("getOrderDetails", {"OrderHeaderKey": key})["CustomerPONo"] == "EDITED-IN-THE-SNAPSHOT"
 
 
+def test_an_edited_snapshot_is_found_by_what_its_orders_now_say(api: Api, ctl: Ctl) -> None:
+    """Query columns and list renders are derived again from each imported document: an order whose date,
+    status and PO number were edited in the snapshot is listed and filtered by the edit."""
+    key = create(api)["OrderHeaderKey"]
+    snapshot = ctl.ok("GET", "state")
+    row = snapshot["tables"]["orders"][0]
+    doc = json.loads(row["doc"]["text"])
+    doc.update(OrderDate="2020-01-01T00:00:00+00:00", CustomerPONo="EDITED", Status="Cancelled")
+    doc.update(MinOrderStatus="9000", MaxOrderStatus="9000")
+    for line in doc["OrderLines"]["OrderLine"]:
+        for status in line["OrderStatuses"]["OrderStatus"]:
+            status["Status"] = "9000"
+    row["doc"] = {"text": json.dumps(doc)}
+    ctl.ok("PUT", "state", snapshot, ns="copy")
+    where = {NS: "copy"}
+    found = api(
+        "getOrderList",
+        {
+            "FromOrderDate": "2019-12-31",
+            "ToOrderDate": "2020-01-02",
+            "FromStatus": "9000",
+            "ToStatus": "9000",
+        },
+        headers=where,
+        root="OrderList",
+    )
+    orders = found["Order"] if isinstance(found["Order"], list) else [found["Order"]]
+    assert [(o["OrderHeaderKey"], o["CustomerPONo"], o["OrderDate"]) for o in orders] == [
+        (key, "EDITED", "2020-01-01T00:00:00+00:00")
+    ]
+    assert api("getOrderList", {"CustomerPONo": "EDITED"}, "xml", headers=where, root="OrderList")
+
+
+@pytest.mark.parametrize("edit", [{"OrderHeaderKey": "ANOTHER"}, {"OrderDate": None}, {"OrderDate": "soon"}])
+def test_a_snapshot_order_that_cannot_be_read_is_refused(api: Api, ctl: Ctl, edit: dict[str, object]) -> None:
+    create(api)
+    snapshot = ctl.ok("GET", "state")
+    row = snapshot["tables"]["orders"][0]
+    doc = json.loads(row["doc"]["text"])
+    for name, value in edit.items():
+        if value is None:
+            del doc[name]
+        else:
+            doc[name] = value
+    row["doc"] = {"text": json.dumps(doc)}
+    status, error = ctl("PUT", "state", snapshot, ns="copy")
+    assert status == 400 and error["error"]["code"] == "INVALID_SNAPSHOT", error
+    assert order_count(ctl, "copy") == 0
+
+
 @pytest.mark.parametrize(
     "snapshot",
     [

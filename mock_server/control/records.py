@@ -5,7 +5,8 @@ from __future__ import annotations
 import orjson
 from flask import Response, request
 
-from .. import clock, db, faults, journal, snapshot, throttle
+from .. import clock, db, faults, journal, model, snapshot, throttle
+from ..context import Ctx
 from ..errors import SterlingError
 from ..store import Tx
 from . import ControlError, bp, fake, invalid, json_response, namespace, no_content
@@ -76,15 +77,28 @@ def export_state() -> Response:
         return json_response(snapshot.export(tx, namespace()))
 
 
-def _check_documents(tx: Tx, ns: str) -> None:
-    """Every imported order must be a JSON object, or each later read of it would fail."""
-    for key, raw in tx.conn.execute("SELECT ohk, doc FROM orders WHERE ns=?", (ns,)):
+def _rederive(tx: Tx, ns: str) -> None:
+    """Every imported order must be a JSON object under its own key, or each later read of it would fail; its
+    query columns, line index and list renders are then derived again from that document, so an order edited
+    in the snapshot is found by what it now says, not by the columns exported beside it."""
+    runtime = fake()
+    ctx = Ctx(
+        tx=tx, ns=ns, user="", settings=runtime.settings, pipelines=runtime.pipelines, api="importState"
+    )
+    for key, raw in tx.conn.execute("SELECT ohk, doc FROM orders WHERE ns=?", (ns,)).fetchall():
         try:
-            valid = isinstance(orjson.loads(raw), dict)
+            doc = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            valid = False
-        if not valid:
+            doc = None
+        if not isinstance(doc, dict):
             raise snapshot.SnapshotError(f"tables.orders: the doc of {key} is not a JSON object")
+        if doc.get("OrderHeaderKey") != key:
+            raise snapshot.SnapshotError(f"tables.orders: the doc of {key} names another OrderHeaderKey")
+        try:
+            model.rederive(ctx, doc)
+        except (SterlingError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            detail = str(exc) if isinstance(exc, SterlingError) else f"{type(exc).__name__} {exc}"
+            raise snapshot.SnapshotError(f"tables.orders: order {key} cannot be read: {detail}") from None
 
 
 @bp.put("/state")
@@ -99,7 +113,7 @@ def import_state() -> Response:
     try:
         with fake().store.exclusive_write() as tx:
             counts = snapshot.import_(tx, ns, data)
-            _check_documents(tx, ns)
+            _rederive(tx, ns)
     except snapshot.SnapshotError as exc:
         raise ControlError(400, "INVALID_SNAPSHOT", str(exc)) from None
     except db.database_errors() as exc:  # a missing column, a duplicate key: the import is rolled back
