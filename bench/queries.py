@@ -247,6 +247,45 @@ def _list_queries(fake: Fake, report: Report, count: int) -> None:
     item = [{"OrderLine": {"Item": {"ItemID": item_id}}, "MaximumRecords": "100"}] * 5
     p50, _ = timed(fake, "getOrderList", item)
     report(f"OrderLine/Item/@ItemID ({holders:,} lines hold it), Max=100, p50", f"{p50:.1f} ms")
+    either = []
+    for n in range(5):
+        first = BASE - timedelta(days=20 + 7 * n)
+        either.append(
+            {
+                "MaximumRecords": "100",
+                "ComplexQuery": {
+                    "Or": {
+                        "And": [
+                            {
+                                "Exp": [
+                                    {
+                                        "Name": "OrderDate",
+                                        "Value": clock.format_datetime(day),
+                                        "QryType": "GE",
+                                    },
+                                    {
+                                        "Name": "OrderDate",
+                                        "Value": clock.format_datetime(day + timedelta(hours=6)),
+                                        "QryType": "LT",
+                                    },
+                                ]
+                            }
+                            for day in (first, first - timedelta(days=30))
+                        ]
+                    }
+                },
+            }
+        )
+    p50, outs = timed(fake, "getOrderList", either)
+    report(
+        "ComplexQuery: OrderDate in one of two 6 h windows, Max=100, p50",
+        f"{p50:.1f} ms ({statistics.median(_count(o) for o in outs):.0f} rows)",
+    )
+    none_of = [
+        {"ComplexQuery": {"Or": {"Exp": [{"Name": "OrderNo", "Value": f"NONE-{n}"} for n in range(3)]}}}
+    ] * (1 if count > 100_000 else 3)
+    p50, _ = timed(fake, "getOrderList", none_of)
+    report(f"ComplexQuery: OrderNo one of three, no match ({count:,} orders)", f"{p50:.1f} ms")
     by_date = [
         {
             "EnterpriseCode": "Aurora",

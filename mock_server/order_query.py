@@ -6,7 +6,10 @@ Indexed (SQL): ``EnterpriseCode``, ``DocumentType``, ``OrderNo``, ``OrderHeaderK
 (through ``order_lines``).  Every other filter is evaluated in Python on the stored order, row by row, in
 the result's order: the scan stops as soon as ``MaximumRecords + 1`` orders matched, so a non-indexed
 filter costs what it has to read — with a million orders, a filter that matches often answers fast, one
-that matches rarely (or nothing) reads the whole namespace (seconds; see bench/queries.py).
+that matches rarely (or nothing) reads the whole namespace (seconds; see bench/queries.py).  A ComplexQuery
+(ANDed in, or alone) is prefiltered the same way: what its And/Or tree says about those columns becomes a
+necessary SQL condition (an AND keeps the parts SQL can say, an OR needs all of its branches), and the
+whole tree is still tested in Python.
 
 Status filters (``Status``, ``FromStatus``/``ToStatus``) match an order when **any** of its open status
 quantities is in the range — the codes between ``MinOrderStatus`` and ``MaxOrderStatus`` that actually hold
@@ -30,7 +33,7 @@ from client.wire import Doc, as_list, child
 from . import render, statuses
 from .context import Ctx
 from .errors import InvalidPageRequest
-from .query import CompiledQuery, Cond, compile_query
+from .query import CompiledQuery, Cond, Group, compile_query
 
 _NUMBERS = ("PriorityNumber", "OriginalTax", "OriginalTotalAmount", "OtherCharges", "TotalAdjustmentAmount")
 _DATETIMES = (
@@ -309,6 +312,11 @@ def plan(ctx: Ctx, query: CompiledQuery) -> Plan:
             out.ranges.append((column, sql[0], sql[1]))
         if cond.op == "EQ" and column in ("ohk", "order_no"):
             out.exact_key = True
+    if query.complex is not None and (query.complex_operator == "AND" or not query.conditions):
+        prefilter = _group_sql(query.complex)
+        if prefilter is not None:  # necessary, not sufficient: Python still tests the ComplexQuery on each row
+            out.where.append(f"({prefilter[0]})")
+            out.params.extend(prefilter[1])
     for item_cond in _item_conditions(query):
         # without statistics SQLite scans order_lines by its primary key here: name the item index
         out.where.append(
@@ -317,6 +325,30 @@ def plan(ctx: Ctx, query: CompiledQuery) -> Plan:
         out.params.extend([ctx.ns, item_cond.value])
         out.exact_key = True
     return out
+
+
+def _group_sql(group: Group) -> tuple[str, list[Any]] | None:
+    """A condition on the orders' columns that every order matching ``group`` meets (None: none known).  An
+    AND keeps the parts SQL can say (dropping a part only widens it); an OR needs every branch."""
+    parts: list[tuple[str, list[Any]]] = []
+    for item in group.items:
+        if isinstance(item, Group):
+            found = _group_sql(item)
+        elif item.attr == "Status":
+            status = _status_sql(item)
+            found = None if status is None else (status[0], status[1])
+        else:
+            column = COLUMNS.get(item.attr)
+            found = _cond_sql(item, column) if column else None
+        if found is None:
+            if group.op == "OR":
+                return None
+            continue
+        parts.append(found)
+    if not parts:
+        return None
+    joiner = " AND " if group.op == "AND" else " OR "
+    return joiner.join(f"({sql})" for sql, _ in parts), [param for _, params in parts for param in params]
 
 
 def _item_conditions(query: CompiledQuery) -> list[Cond]:

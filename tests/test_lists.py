@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from client.wire import as_list
 from mock_server import clock, model
@@ -245,6 +247,81 @@ def test_complex_query(api: Api, orders: dict[str, str], fmt: str) -> None:
         "ComplexQuery": {"Operator": "OR", "Or": {"Exp": {"Name": "OrderNo", "Value": "A4"}}},
     }
     assert nos(api("getOrderList", either, fmt)) == ["A1", "A4"]
+
+
+_EXPRESSIONS = st.one_of(
+    st.fixed_dictionaries(
+        {
+            "Name": st.just("OrderNo"),
+            "Value": st.sampled_from(["A1", "A5", "B1", "A", "5", "1", "Z"]),
+            "QryType": st.sampled_from(["EQ", "NE", "FLIKE", "LIKE", "ELIKE"]),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "Name": st.sampled_from(["OrderDate", "Createts"]),
+            "Value": st.sampled_from(["2025-01-10", "2025-01-11T12:00:00Z", "2025-01-12", "2025-01-13"]),
+            "QryType": st.sampled_from(["EQ", "GE", "GT", "LE", "LT"]),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "Name": st.sampled_from(["Status", "MaxOrderStatus", "MinOrderStatus"]),
+            "Value": st.sampled_from(["1100", "1500", "3200", "3700", "9000"]),
+            "QryType": st.sampled_from(["EQ", "NE", "GE", "GT", "LE", "LT"]),
+        }
+    ),
+    st.fixed_dictionaries(
+        {
+            "Name": st.sampled_from(["EnterpriseCode", "EntryType"]),
+            "Value": st.sampled_from(["Matrix-R", "Aurora", "WEB", "STORE"]),
+            "QryType": st.sampled_from(["EQ", "NE"]),
+        }
+    ),
+)
+_GROUPS = st.recursive(
+    st.builds(lambda exps: {"Exp": exps}, st.lists(_EXPRESSIONS, min_size=1, max_size=3)),
+    lambda inner: st.builds(
+        lambda exps, op, sub: {"Exp": exps, op: sub},
+        st.lists(_EXPRESSIONS, max_size=2),
+        st.sampled_from(["And", "Or"]),
+        inner,
+    ),
+    max_leaves=4,
+)
+
+
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    group=_GROUPS,
+    op=st.sampled_from(["And", "Or"]),
+    operator=st.sampled_from(["AND", "OR"]),
+    rest=st.sampled_from([{}, {"EnterpriseCode": "Matrix-R"}, {"OrderNo": "B1"}]),
+)
+def test_a_complex_query_answers_alike_with_and_without_its_sql_prefilter(
+    api: Api,
+    orders: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    group: dict[str, Any],
+    op: str,
+    operator: str,
+    rest: dict[str, str],
+) -> None:
+    """The ComplexQuery's SQL prefilter (order_query._group_sql) only narrows what Python then tests."""
+    from mock_server import order_query
+
+    doc = {**rest, "ComplexQuery": {"Operator": operator, op: group}}
+    with_sql = api.raw("getOrderList", doc)
+    with monkeypatch.context() as patch:
+        patch.setattr(order_query, "_group_sql", lambda group: None)
+        without = api.raw("getOrderList", doc)
+    assert with_sql.status_code == without.status_code
+    assert with_sql.status_code != 200 or sorted(nos(with_sql.json)) == sorted(nos(without.json))
 
 
 def test_order_by_and_maximum_records(api: Api, orders: dict[str, str], fmt: str) -> None:
