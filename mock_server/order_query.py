@@ -314,7 +314,8 @@ def plan(ctx: Ctx, query: CompiledQuery) -> Plan:
             out.exact_key = True
     if query.complex is not None and (query.complex_operator == "AND" or not query.conditions):
         prefilter = _group_sql(query.complex)
-        if prefilter is not None:  # necessary, not sufficient: Python still tests the ComplexQuery on each row
+        # necessary, not sufficient: Python still tests the ComplexQuery on each row
+        if prefilter is not None:
             out.where.append(f"({prefilter[0]})")
             out.params.extend(prefilter[1])
     for item_cond in _item_conditions(query):
