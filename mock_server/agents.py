@@ -137,25 +137,29 @@ def _merge(into: dict[str, int], more: dict[str, int]) -> None:
 # ------------------------------------------------------------------------------------------ one step
 
 
-def _orders_at(fake: Fake, ns: str, code: str, limit: int) -> list[str]:
+def _orders_at(fake: Fake, ns: str, code: str, limit: int) -> list[tuple[str, str]]:
+    """(key, natural key) of the orders wholly at ``code``, oldest first."""
     with fake.store.read() as tx:
         rows = tx.conn.execute(
-            "SELECT ohk FROM orders WHERE ns=? AND min_status=? AND max_status=? ORDER BY id LIMIT ?",
+            "SELECT ohk, enterprise_code, document_type, order_no FROM orders "
+            "WHERE ns=? AND min_status=? AND max_status=? ORDER BY id LIMIT ?",
             (ns, statuses.sort_key(code), statuses.sort_key(code), limit),
         ).fetchall()
-    return [str(row[0]) for row in rows]
+    return [(str(row[0]), f"{row[1]}/{row[2]}/{row[3]}") for row in rows]
 
 
 def step(fake: Fake, ns: str, settings: dict[str, Any], number: int) -> dict[str, int]:
     """One agent pass over the pipeline; stages are snapshotted first so an order moves once per step."""
     limit = int(settings["limit"])
-    plan: list[tuple[str, list[str]]] = [
+    plan: list[tuple[str, list[tuple[str, str]]]] = [
         (code, _orders_at(fake, ns, code, limit)) for code in (statuses.CREATED, "1300", "1500", "3200")
     ]
     moved: dict[str, int] = {}
     for code, keys in plan:
-        for key in keys:
-            dice = random.Random(f"{settings['seed']}:{number}:{key}")
+        for key, natural in keys:
+            # drawn by the order's natural key, not its OrderHeaderKey: keys carry the time of the run, and
+            # one seed must move the same orders the same way every run
+            dice = random.Random(f"{settings['seed']}:{number}:{natural}")
             transition = _choose(code, settings, dice)
             if transition is None:
                 continue

@@ -72,6 +72,23 @@ def test_random_moves_are_seeded(api: Api, ctl: Ctl) -> None:
     assert statuses(api, keys) == first
 
 
+def test_one_seed_moves_the_same_orders_whenever_the_book_was_made() -> None:
+    """Moves are drawn by each order's natural key: its OrderHeaderKey carries the time it was made, so a draw
+    by key moved different orders in a book made at another time."""
+    from mock_server.app import create_app
+    from mock_server.settings import Settings
+
+    runs = []
+    for when in ("2025-01-01T00:00:00Z", "2026-06-30T12:34:56Z"):
+        client = create_app(Settings(db=":memory:", demo_orders=0)).test_client()
+        api, ctl = Api(client), Ctl(client)
+        ctl.ok("POST", "clock", {"freeze": True, "set": when})
+        keys = make_orders(api, 12)
+        ctl.ok("POST", "agents/run", {"cancel_rate": 0.5, "schedule": False, "seed": 11})
+        runs.append(statuses(api, keys))
+    assert runs[0] == runs[1] and 0 < runs[0].count("9000") < 12
+
+
 def test_agents_run_as_the_clock_moves(api: Api, ctl: Ctl) -> None:
     ctl.ok("POST", "clock", {"freeze": True, "set": "2025-01-01T00:00:00Z"})
     keys = make_orders(api, 5)
