@@ -8,13 +8,14 @@ nothing else holds the same key or number.
 
 How.  ``Fake.run`` runs an API whose spec says ``prepared`` twice over:
 
-1. *prepare*, in a read snapshot, with a ``Prepared`` on the context: every key and sequence number the API
+1. *prepare*, on plain reads (no lock; nothing it reads decides the outcome without being checked again at
+   the commit), with a ``Prepared`` on the context: every key and sequence number the API
    draws (``Ctx.new_key``, ``Ctx.sequence_text``) is a token (``#<nonce>:<n>#``, unguessable, never escaped in
    JSON or XML); the checks that need the final values are recorded (``Ctx.verify``); writes are recorded,
    not run (``Recorder``: reads pass through, a write it does not know sends the call to the classic path);
 2. *commit*, in the write transaction: if the namespace's clock still gives the same second (every stamp the
    call wrote has that resolution), the sequences are advanced once each by the number of tokens drawn from
-   them, the tokens replaced by the values (``bytes.replace`` on the serialised documents), the checks run, and
+   them, the tokens replaced by the values (one split and join per serialised document), the checks run, and
    the writes replayed.  Otherwise the API runs again, classically, inside the same transaction.
 
 Results are those of the classic path: tokens are numbered in the order the API drew them, so one caller gets
@@ -40,7 +41,7 @@ class NeedsClassic(Exception):
     """The prepare step met something it cannot defer (a raw connection, an unknown write): run classically."""
 
 
-#: Tx methods a prepare step may call: they only read (from the snapshot the prepare step runs in).
+#: Tx methods a prepare step may call: they only read (each statement on its own, outside any transaction).
 READS = frozenset(
     {
         "order_exists",
@@ -59,13 +60,13 @@ READS = frozenset(
         "memo",
     }
 )
-#: Tx writes a prepare step records, with the positional argument that is a document (serialised at once,
-#: outside the lock, so that the commit only replaces tokens in bytes).
+#: Tx writes a prepare step records, with the index of the positional argument that is a document (None:
+#: ``save_order``, whose row holds it under "doc"): serialised at once, so the commit replaces tokens in bytes.
 RECORDED = {"save_order": None, "put_audit": 3}
 
 
 class Recorder:
-    """What a prepare step sees as ``ctx.tx``: the snapshot's reads, and writes kept for the commit."""
+    """What a prepare step sees as ``ctx.tx``: the store's reads, and writes kept for the commit."""
 
     def __init__(self, tx: Tx, prepared: Prepared) -> None:
         self._tx = tx

@@ -240,8 +240,8 @@ class Fake:
             raise error from exc
 
     def _prepare(self, call: Call, doc: Doc, spec: ApiSpec) -> tuple[Output, deferred.Prepared] | None:
-        """Run a ``prepared`` write API in a read snapshot, its writes recorded (deferred.py); None when it
-        must run classically (strict master data reads and writes through its own tables)."""
+        """Run a ``prepared`` write API on plain reads (no lock, no snapshot), its writes recorded (deferred.py);
+        None when it must run classically (strict master data reads and writes through its own tables)."""
         if self.settings.strict_master_data:
             return None
         prepared = deferred.Prepared()
