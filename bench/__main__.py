@@ -27,6 +27,7 @@ from .harness import (
     baseline_server,
     fake_server,
     floor_server,
+    free_port,
     idle_rss_mib,
     json_body,
 )
@@ -44,7 +45,7 @@ def startup(tmp: Path, runs: int) -> list[float]:
     body = json_body({"EnterpriseCode": "Matrix-R", "OrderLines": {"OrderLine": [{"OrderedQty": "1"}]}})
     for n in range(runs):
         server = fake_server(str(tmp / f"startup-{n}.db"), "--demo-orders", "0")
-        server.port = __import__("bench.harness", fromlist=["free_port"]).free_port()
+        server.port = free_port()
         cmd = [part.replace("{port}", str(server.port)) for part in server.cmd]
         started = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

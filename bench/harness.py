@@ -8,7 +8,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -20,16 +19,12 @@ from typing import Any
 
 import requests
 
+from mock_server.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 AUTH = "Basic " + base64.b64encode(b"admin:password").decode()
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _children(pid: int) -> list[int]:

@@ -12,7 +12,6 @@ import atexit
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .db import with_schema
+from .ports import free_port
 
 INSTALL_HINT = (
     "PostgreSQL 15 was not found: install it with `apt-get install -y postgresql-15` "
@@ -55,12 +55,6 @@ def _version(path: Path) -> int:
         return int(path.parent.name)
     except ValueError:
         return 0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

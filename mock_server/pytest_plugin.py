@@ -138,15 +138,14 @@ def start_server(folder: Path, *args: str, timeout: float = 60.0) -> SterlingSer
     """``sterling-mock serve`` (gunicorn, as in production) on a free 127.0.0.1 port, its store and log in
     ``folder``.  The store is thrown away with the session, so it skips fsync (``--durability OFF``); ``args``
     come last and win."""
-    import socket
     import subprocess
     import time
 
     import requests
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
+    from .ports import free_port
+
+    port = free_port()
     log_path = folder / f"sterling-mock-{port}.log"
     cmd = [sys.executable, "-m", "mock_server", "serve", "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--db", str(folder / f"{port}.db"), "--demo-orders", "0", "--durability", "OFF", "--quiet"]

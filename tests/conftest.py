@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from flask.testing import FlaskClient
 
 from client.wire import Doc, from_json, from_xml, to_json, to_xml
 from mock_server.app import create_app
+from mock_server.ports import free_port
 from mock_server.settings import Settings
 
 pytest_plugins = ["pytester"]
@@ -110,12 +110,6 @@ def order_count(db: str, ns: str = "") -> int:
             return int(tx.conn.execute(sql, args).fetchone()[0])
     finally:
         store.close()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class LiveServer:
