@@ -49,20 +49,32 @@ def _book(app: Flask, api: Api, fmt: str) -> list[Any]:
     return [answers, details, audits, listed]
 
 
-def test_prepared_create_matches_the_classic_path(fmt: str) -> None:
+def test_prepared_create_matches_the_classic_path(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from mock_server.app import create_app
-    from tests.conftest import Api as Caller
+
+    prepare = Fake._prepare
+    committed: list[bool] = []  # each create that tried the prepared path: did it stay on it?
+
+    def counted(self: Fake, *args: Any) -> Any:
+        found = prepare(self, *args)
+        committed.append(found is not None)
+        return found
+
+    monkeypatch.setattr(Fake, "_prepare", counted)
 
     def run(prepared: bool) -> list[Any]:
         spec = apis.APIS["createOrder"]
         apis.APIS["createOrder"] = dataclasses.replace(spec, prepared=prepared)
         try:
             app = create_app(Settings(db=":memory:", demo_orders=0))
-            return _book(app, Caller(app.test_client()), fmt)
+            return _book(app, Api(app.test_client()), fmt)
         finally:
             apis.APIS["createOrder"] = spec
 
-    prepared, classic_book = run(True), run(False)
+    prepared = run(True)
+    assert committed == [True] * 5  # every create of the first book took the prepared path
+    classic_book = run(False)
+    assert committed == [True] * 5  # and none of the second
     assert prepared == classic_book
     answers = prepared[0]
     numbers = ["Y100000001", "Y100000002", "WEB-7", "Y100000003", "Y100000001"]
