@@ -118,17 +118,29 @@ def test_a_list_mixing_cached_and_fresh_orders(api: Api, client: FlaskClient, fm
 
 
 def test_an_xml_list_journals_the_json_answer_whether_or_not_it_fetched_json(
-    app: Any, api: Api, client: FlaskClient
+    app: Any, api: Api, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An XML caller's list is journaled as the JSON answer to the same call: packed from JSON fragments the
-    first time, from the memo of the same XML body after that, from fragments fetched late when only the XML
-    ones were cached."""
+    first time, from the memo of the same XML body after that (no JSON fetched), from fragments fetched late
+    when only the XML ones were cached."""
+    from mock_server.apis import lists
+
     client.put("/_fake/templates/readPath", data=TEMPLATE)
     keys = [_create(api, f"PO-{n}") for n in range(3)]
     json_answers = [from_json(_templated_list(client, "json")), api("getOrderList", {}, root="OrderList")]
+    fetched: list[str] = []  # the JSON fragment fetches of XML calls
+    default_fragments = lists.default_fragments
+
+    def counted(ctx: Any, views: Any, fmt: str) -> list[bytes]:
+        if fmt == "json" and ctx.fmt == "xml":
+            fetched.append("default")
+        return default_fragments(ctx, views, fmt)
+
+    monkeypatch.setattr(lists, "default_fragments", counted)
     for _ in range(2):  # a fresh body, then the same one
         _templated_list(client, "xml")
         api.raw("getOrderList", {}, "xml")
+        assert fetched == ["default"]  # the first round fetched JSON once; the repeat answered from the memo
     store = app.extensions["sterling_mock"].store
     with journal.settled(store) as tx:  # the templated JSON fragment of one order goes; its XML one stays
         tx.conn.execute("DELETE FROM render_cache WHERE ohk=? AND kind LIKE 'list.%.json.%'", (keys[1],))
