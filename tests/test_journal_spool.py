@@ -218,3 +218,36 @@ def test_a_new_database_does_not_take_an_old_spool(tmp_path: Path) -> None:
     _, ctl, _ = _app(db)
     assert ctl.ok("GET", "journal")["entries"] == []
     assert _spool_files(db) == []
+
+
+def test_writers_queue_on_the_writer_gate(tmp_path: Path) -> None:
+    """Write transactions of an SQLite file hold ``<db>-spool/writer`` (flock), re-entrantly per thread, so the
+    kernel hands the write lock to the next writer at once; a folder that cannot hold it leaves writes ungated."""
+    import fcntl
+
+    store = Store(str(tmp_path / "gate.db"))
+    other = os.open(tmp_path / "gate.db-spool" / "writer", os.O_RDWR)
+    try:
+        with store.write() as tx:
+            tx.conn.execute("INSERT INTO kv(ns, key, value) VALUES('default', 'k', x'00')")
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # held by the store's writer
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released with the transaction
+        fcntl.flock(other, fcntl.LOCK_UN)
+        with store._writer_gate():
+            with store._writer_gate():  # re-entrant: leaving the inner one keeps the outer one's lock
+                pass
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(other)
+        store.close()
+    (tmp_path / "blocked.db-spool").write_text("a file where the spool folder belongs")
+    blocked = Store(str(tmp_path / "blocked.db"))
+    try:
+        with blocked.write() as tx:
+            tx.conn.execute("INSERT INTO kv(ns, key, value) VALUES('default', 'k', x'00')")
+        with blocked.read() as tx:
+            assert tx.conn.execute("SELECT count(*) FROM kv WHERE key='k'").fetchone()[0] == 1
+    finally:
+        blocked.close()
