@@ -146,15 +146,15 @@ def list_fragments(
     raw: Callable[[int], bytes],
     tid: str,
     build: Callable[[Doc], Doc],
-    fmts: tuple[str, ...] | None = None,
+    fmts: tuple[str, ...],
 ) -> list[dict[str, bytes]]:
-    """Each order of a templated list as fragments per format (``build`` turns the stored order into the
-    templated item; ``raw(i)`` gives order ``i``'s stored document), cached under the template's id and
-    looked up for the whole page in one statement.  ``fmts``: the formats to look up (default every one of
-    ``formats(ctx)``); an order rendered now comes in all of them."""
+    """Each order of a templated list as fragments in the formats ``fmts`` (``build`` turns the stored order
+    into the templated item; ``raw(i)`` gives order ``i``'s stored document), cached under the template's id
+    and looked up for the whole page in one statement; an order rendered now comes in every format of
+    ``formats(ctx)``."""
     fp = fingerprint(ctx)
     kinds = {fmt: f"list.{tid}.{fmt}.{fp}" for fmt in formats(ctx)}
-    wanted = [(fmt, kinds[fmt]) for fmt in (fmts or formats(ctx))]
+    wanted = [(fmt, kinds[fmt]) for fmt in fmts]
     cached = ctx.tx.renders_of(ctx.ns, list(dict.fromkeys(ohks)), [kind for _, kind in wanted])
     found: list[dict[str, bytes]] = []
     for index, ohk in enumerate(ohks):
