@@ -178,7 +178,7 @@ def _foundation_rows(tmp: Path, paired: Paired, seconds: float) -> None:
             }
         )
         paired.row(
-            "createOrder, 3 lines, JSON, durable (synchronous=FULL)",
+            "createOrder, 3 lines, JSON, durable (durability=FULL)",
             lambda **run: drive(
                 fake, "POST", "/smcfs/restapi/invoke/createOrder", body=create, headers=headers, **run
             ),

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .db import database_errors, describe, redact
-from .settings import Settings, parse_users
+from .settings import DURABILITY, Settings, parse_users
 
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -24,7 +24,7 @@ def _add_server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--auth-error-status", type=int, choices=[400, 401])
     parser.add_argument("--quantity-format", choices=["int", "decimal"])
     parser.add_argument("--strict-master-data", action="store_true", default=None)
-    parser.add_argument("--durability", choices=["FULL", "NORMAL", "OFF"], type=str.upper)
+    parser.add_argument("--durability", choices=list(DURABILITY), type=str.upper)
     parser.add_argument("--control-token", help="require X-Sterling-Mock-Token on /_fake/ routes")
     parser.add_argument(
         "--console-read-only",

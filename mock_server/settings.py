@@ -11,6 +11,8 @@ from typing import Any
 AUTH_STYLES = ("ANY", "BASIC", "STANDARD", "JWT", "OPEN")
 ENV_PREFIX = "STERLING_MOCK_"
 INTEROP_AUTH = ("password", "user", "open")
+#: ``durability`` values: FULL (the default), STRICT, NORMAL, OFF (the field's comment).
+DURABILITY = ("FULL", "STRICT", "NORMAL", "OFF")
 
 
 @dataclass
@@ -37,7 +39,9 @@ class Settings:
     default_max_records: int = 5000
     #: Quantities as ``"3"`` (``int``) or ``"3.00"`` (``decimal``): instances differ [OBS].
     quantity_format: str = "decimal"
-    #: SQLite ``synchronous``: FULL keeps every acknowledged write across a power loss.
+    #: FULL keeps every acknowledged write across a power loss (the log is synced after the write lock is
+    #: released, before the answer); STRICT also syncs before any other call can read the write (SQLite's
+    #: ``synchronous=FULL``, slower); NORMAL and OFF are SQLite's, for throwaway stores.
     durability: str = "FULL"
     #: Master data: lenient accepts unknown items and nodes with unlimited supply; strict answers YCM0033.
     strict_master_data: bool = False
@@ -85,8 +89,8 @@ class Settings:
             raise ValueError("auth_error_status must be 400 or 401")
         if self.quantity_format not in ("int", "decimal"):
             raise ValueError("quantity_format must be 'int' or 'decimal'")
-        if self.durability.upper() not in ("FULL", "NORMAL", "OFF"):
-            raise ValueError("durability must be FULL, NORMAL or OFF")
+        if self.durability.upper() not in DURABILITY:
+            raise ValueError(f"durability must be one of {', '.join(DURABILITY)}")
         if self.interop_auth not in INTEROP_AUTH:
             raise ValueError(f"interop_auth must be one of {', '.join(INTEROP_AUTH)}")
 

@@ -31,6 +31,10 @@ SCHEMA_VERSION = 2
 #: most ~2.7 KB) and must behave alike on both backends.  Sterling's own columns are 24-40 characters.
 KEY_BYTES = 500
 
+#: ``PRAGMA synchronous`` of the store's connections per ``durability``: FULL syncs after the commit, outside
+#: the write lock (``Store._sync_log``); STRICT is SQLite's own FULL, a sync inside the lock.
+SQLITE_SYNCHRONOUS = {"STRICT": "FULL", "FULL": "NORMAL", "NORMAL": "NORMAL", "OFF": "OFF"}
+
 #: Tables that hold per-namespace state; ``reset`` empties exactly these, so nothing can be forgotten.
 CORE_NS_TABLES = ("orders", "order_lines", "sequences", "namespaces", "tokens", "kv")
 
@@ -123,6 +127,9 @@ class Store:
             url = db.redirected(_path_of(url), redirect)
         self.url = url
         self.durability = durability.upper()
+        #: FULL on an SQLite file: commits run ``synchronous=NORMAL`` and ``write`` syncs the log itself once
+        #: the write lock is released, before it returns (``_sync_log``).
+        self.sync_after_commit = False
         self.postgres: db.Postgres | None = None
         self._local = threading.local()
         self._lock = threading.RLock()
@@ -132,11 +139,12 @@ class Store:
         if db.is_postgres(url):
             self.path = db.redact(url)
             self.memory = False
-            self.postgres = db.Postgres(url, synchronous=self.durability == "FULL")
+            self.postgres = db.Postgres(url, synchronous=self.durability in ("FULL", "STRICT"))
             self.postgres.migrate(apply_schema)
             return
         self.path = _path_of(url)
         self.memory = self.path == ":memory:"
+        self.sync_after_commit = self.durability == "FULL" and not self.memory
         if self.memory:
             # One connection for every thread: an in-memory database lives and dies with its connection.
             self._shared = self._open(f"file:sterling-mock-{uuid.uuid4().hex}?mode=memory", uri=True)
@@ -159,7 +167,7 @@ class Store:
         conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False, timeout=30)
         if not self.memory:
             conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(f"PRAGMA synchronous={self.durability}")
+        conn.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS[self.durability]}")
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA foreign_keys=OFF")
         conn.execute("PRAGMA cache_size=-32000")
@@ -249,6 +257,26 @@ class Store:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        if self.sync_after_commit:
+            self._sync_log()
+
+    def _sync_log(self) -> None:
+        """Make the commit just made durable, after the write lock is released and before ``write`` returns,
+        hence before any answer (``durability=FULL`` on an SQLite file).  The commit itself ran
+        ``synchronous=NORMAL``: it wrote its WAL frames, and this ``fdatasync`` of the WAL puts them, and any
+        other worker's written so far, on disk.  Meanwhile the next writer already holds the lock: the sync
+        no longer serialises writers (early lock release: createOrder +8-17 % with 2 workers,
+        bench/README.md).  Frames a checkpoint has already copied are safe in the database file, which the
+        checkpoint synced before the log could start over.  The price: another call can read a write ~0.2 ms
+        before it is on disk (``STRICT`` syncs inside the lock, as SQLite's ``synchronous=FULL`` does)."""
+        try:
+            fd = os.open(self.path + "-wal", os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:  # the log was checkpointed away: the database file holds the commit
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        try:
+            os.fdatasync(fd)
+        finally:
+            os.close(fd)
 
     @contextmanager
     def _writer_gate(self) -> Iterator[None]:
