@@ -61,7 +61,9 @@ def test_full_syncs_the_log_after_the_write_lock_is_released_and_before_write_re
     db = tmp_path / "full.db"
     store = Store(str(db))
     try:
-        assert store.connection().execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL: no sync in the lock
+        assert (
+            store.connection().execute("PRAGMA synchronous").fetchone()[0] == 1
+        )  # NORMAL: no sync in the lock
         seen = _watch_syncs(monkeypatch, db)
         _insert(store, "first")
         assert len(seen) == 1  # before write() returned
@@ -106,7 +108,9 @@ def test_other_durabilities_leave_syncing_to_sqlite(
         store.close()
 
 
-def test_a_log_checkpointed_away_syncs_the_database_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_log_checkpointed_away_syncs_the_database_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     db = tmp_path / "gone.db"
     store = Store(str(db))
     real_open = os.open
