@@ -65,9 +65,12 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(interop.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(console.bp)
-    app.wsgi_app = ConnectionFaults(CollapseSlashes(app.wsgi_app))  # type: ignore[method-assign]
+    app.wsgi_app = ConnectionFaults(  # type: ignore[method-assign]
+        CollapseSlashes(rest.FastInvoke(app, app.wsgi_app))
+    )
     app.before_request(_read_body_in_time)
     app.before_request(_refuse_nul)
+    rest.check_hooks(app, (_read_body_in_time, _refuse_nul))
     _register_errors(app)
     coroutines = [name for name, view in app.view_functions.items() if inspect.iscoroutinefunction(view)]
     if coroutines:  # pragma: no cover - a guard for whoever adds one

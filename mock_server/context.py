@@ -32,6 +32,7 @@ class Ctx:
     #: The format the caller wants ("json" or "xml"): lets reads pick the matching stored rendering.
     fmt: str = "json"
     _now: datetime | None = None
+    _stamp: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
     #: Set while a write API is prepared outside the write lock (deferred.py): keys and sequence numbers are
     #: tokens, checks that need them wait for the commit.
@@ -63,7 +64,10 @@ class Ctx:
             self.prepared.checks.append((check, args))
 
     def stamp(self) -> str:
-        return clock.format_datetime(self.now())
+        """``now()`` as every timestamp attribute of the call shows it (formatted once per call)."""
+        if not self._stamp:
+            self._stamp = clock.format_datetime(self.now())
+        return self._stamp
 
 
 @dataclass

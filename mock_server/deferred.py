@@ -170,8 +170,10 @@ class Prepared:
             return _replace(value, marker, b"#", values.raw) if marker in value else value
         if kind is dict:
             return {key: self.substitute(item, values) for key, item in value.items()}
-        if kind is list or kind is tuple:
-            return kind(self.substitute(item, values) for item in value)
+        if kind is list:
+            return [self.substitute(item, values) for item in value]
+        if kind is tuple:
+            return tuple([self.substitute(item, values) for item in value])
         return value
 
     def output(self, output: Output, values: Values) -> Output:

@@ -56,6 +56,9 @@ class Fake:
 
             flows.read_file(settings.flows_file, APIS)  # likewise for the services file
 
+    def knows(self, api: str) -> bool:
+        return api in APIS
+
     def spec(self, api: str) -> ApiSpec:
         spec = APIS.get(api)
         if spec is None:
