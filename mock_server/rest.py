@@ -134,8 +134,8 @@ class FastInvoke:
     route would, goes to ``fallback`` (Flask) untouched.
 
     It takes a request only when the route's answer is fully determined by what it does here: a known API,
-    no query string, a body of at most ``max_body_bytes`` with a JSON or XML Content-Type (so the app's
-    ``_refuse_nul`` has nothing to refuse and ``_read_body_in_time`` nothing else to read).  It reads the
+    a query without U+0000, a body of at most ``max_body_bytes`` with a JSON or XML Content-Type (so the
+    app's ``_refuse_nul`` has nothing to refuse and ``_read_body_in_time`` nothing else to read).  It reads the
     body, negotiates, parses and authenticates, all without side effects; a failure there hands the request,
     body restored, to Flask, which answers and journals it as always.  Once the call is invoked, its
     errors are rendered by the app's own error handlers in a request context.  ``create_app`` refuses to
@@ -155,8 +155,9 @@ class FastInvoke:
 
     def _body(self, environ: dict[str, Any]) -> bytes | None:
         """The request body when this path takes the request (``wsgi.input`` then replays it), else None."""
-        if environ.get("REQUEST_METHOD") != "POST" or environ.get("QUERY_STRING"):
-            return None
+        query = str(environ.get("QUERY_STRING", ""))
+        if environ.get("REQUEST_METHOD") != "POST" or "%00" in query or "\x00" in query:
+            return None  # U+0000 in the query: the app's _refuse_nul answers
         found = _INVOKE_PATH.match(environ.get("PATH_INFO", ""))
         if found is None or not self.runtime.knows(found.group(1)):
             return None

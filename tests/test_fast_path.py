@@ -49,6 +49,8 @@ def _frozen_app(ns: str) -> Flask:
     client = app.test_client()
     for body in ({"freeze": True}, {"set": "2026-03-01T10:00:00Z"}):
         assert client.post("/_fake/clock", json={**body, "namespace": ns}).status_code == 200
+    template = b'<Order OrderNo=""><OrderLines><OrderLine PrimeLineNo=""/></OrderLines></Order>'
+    assert client.put("/_fake/templates/lines", data=template).status_code in (200, 201)
     return app
 
 
@@ -119,7 +121,14 @@ CASES: list[tuple[str, str, dict[str, Any], bool]] = [
     ("getOrderDetails", '{"OrderNo":"FAST-1","EnterpriseCode":"Matrix-R"}', {"auth": WRONG}, False),
     ("getOrderDetails", '{"OrderNo":"FAST-1","EnterpriseCode":"Matrix-R"}', {"auth": ""}, False),
     ("noSuchApi", "{}", {}, False),
-    ("getOrderList", '{"MaximumRecords":"5"}', {"query": "_templateId=nope"}, False),
+    (
+        "getOrderList",
+        '{"MaximumRecords":"5"}',
+        {"query": "_templateId=nope"},
+        True,
+    ),  # YFS10003-like, in the call
+    ("getOrderList", '{"MaximumRecords":"5"}', {"query": "_templateId=lines"}, True),
+    ("getOrderList", '{"MaximumRecords":"5"}', {"query": "_templateId=lines%00"}, False),
     ("getOrderList", '{"MaximumRecords":"5"}', {"content_type": "text/plain"}, False),
 ]
 
@@ -159,6 +168,8 @@ def test_the_fast_path_answers_and_journals_as_the_flask_route_does() -> None:
         ("getOrderDetails", 400, "YCP0427"),
         ("noSuchApi", 400, "MOCK0006"),
         ("getOrderList", 400, "MOCK0101"),
+        ("getOrderList", 200, ""),
+        ("getOrderList", 400, "MOCK0001"),
         ("getOrderList", 200, ""),
     ]
 
