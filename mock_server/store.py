@@ -35,6 +35,9 @@ KEY_BYTES = 500
 #: the write lock (``Store._sync_log``); STRICT is SQLite's own FULL, a sync inside the lock.
 SQLITE_SYNCHRONOUS = {"STRICT": "FULL", "FULL": "NORMAL", "NORMAL": "NORMAL", "OFF": "OFF"}
 
+#: ``fdatasync`` where the platform has it (not macOS, whose ``fsync`` is what SQLite itself uses there).
+_datasync = getattr(os, "fdatasync", os.fsync)
+
 #: Tables that hold per-namespace state; ``reset`` empties exactly these, so nothing can be forgotten.
 CORE_NS_TABLES = ("orders", "order_lines", "sequences", "namespaces", "tokens", "kv")
 
@@ -274,7 +277,7 @@ class Store:
         except FileNotFoundError:  # the log was checkpointed away: the database file holds the commit
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
         try:
-            os.fdatasync(fd)
+            _datasync(fd)
         finally:
             os.close(fd)
 

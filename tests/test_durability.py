@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from mock_server.settings import Settings
+from mock_server import store as store_module
 from mock_server.store import Store
 
 pytestmark = pytest.mark.sqlite_only  # PostgreSQL: FULL and STRICT are synchronous_commit on (db.py)
@@ -51,7 +52,7 @@ def _watch_syncs(monkeypatch: pytest.MonkeyPatch, db: Path) -> list[dict[str, An
         seen.append({"file": os.readlink(f"/proc/self/fd/{fd}"), "gate_free": free, "visible": keys})
         real(fd)
 
-    monkeypatch.setattr(os, "fdatasync", fdatasync)
+    monkeypatch.setattr(store_module, "_datasync", fdatasync)
     return seen
 
 
@@ -128,7 +129,7 @@ def test_a_log_checkpointed_away_syncs_the_database_file(
 
     try:
         monkeypatch.setattr(os, "open", missing_log)
-        monkeypatch.setattr(os, "fdatasync", fdatasync)
+        monkeypatch.setattr(store_module, "_datasync", fdatasync)
         _insert(store, "k")
         assert synced == [str(db)]
     finally:
@@ -138,7 +139,7 @@ def test_a_log_checkpointed_away_syncs_the_database_file(
 
 def test_memory_stores_do_not_sync(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    monkeypatch.setattr(os, "fdatasync", calls.append)
+    monkeypatch.setattr(store_module, "_datasync", calls.append)
     store = Store(":memory:")
     try:
         _insert(store, "k")
