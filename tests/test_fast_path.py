@@ -206,3 +206,29 @@ def test_a_hook_the_fast_path_would_skip_is_refused() -> None:
 
     with pytest.raises(RuntimeError, match="stamp"):
         rest.check_hooks(app, app.before_request_funcs[None])
+
+
+def test_nothing_the_fast_path_invokes_reaches_for_flask() -> None:
+    """``Fake.invoke`` runs without a Flask request context on the fast path: only the doors may import Flask."""
+    import ast
+    from pathlib import Path
+
+    package = Path(rest.__file__).parent
+    doors = {"app.py", "rest.py", "http.py", "interop.py", "resources.py", "inprocess.py", "server.py"}
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package)
+        if relative.parts[0] in ("control", "console") or str(relative) in doors:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{relative}: {name}" for name in names if name.split(".")[0] in ("flask", "werkzeug")
+            ]
+    assert offenders == []
