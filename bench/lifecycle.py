@@ -40,8 +40,9 @@ def walk(fake: Fake, key: str) -> int:
     return 3 + 2 * len(nodes)
 
 
-def run(report: Report, quick: bool) -> None:
-    count = 200 if quick else 1000
+def run(report: Report, quick: bool, count: int = 0) -> None:
+    """``count`` orders (default 200 with ``quick``, else 1,000) walked to Shipped."""
+    count = count or (200 if quick else 1000)
     faker = sterling_faker(11)
     with tempfile.TemporaryDirectory(prefix="bench-lifecycle-") as tmp:
         fake = Fake(Settings(db=str(Path(tmp) / "l.db"), demo_orders=0))
