@@ -56,7 +56,8 @@ SUFFIX = f".m{marshal.version}.spool"
 GATE = "gate"
 #: A writer moves on to a new file past this size (the old one is deleted once settled).
 ROTATE_BYTES = 4 * 2**20
-#: A process settles once it has this many bytes pending, or its oldest pending record is this old.
+#: A process settles once it has this many bytes pending, or its oldest pending record is this old (checked on
+#: each pass of the background thread, every ``walcheckpoint.INTERVAL`` seconds).
 FLUSH_BYTES = 256 * 1024
 FLUSH_AFTER = 0.1
 

@@ -32,8 +32,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("sterling_mock")
 
-#: Seconds between passes.  At ~2,000 reads/s that is ~1,400 WAL pages (~6 MB) per pass.
-INTERVAL = 0.05
+#: Seconds between passes.  0.05 s until round 5 of bench/README.md: a longer pass settles bigger journal
+#: batches and copies each hot page once for more commits (getOrderDetails +5-6 %, createOrder +2-3 %; 0.5 s
+#: and 1 s measured no better).  Journal reads settle first and tests call ``flush``: nothing waits for a pass.
+INTERVAL = 0.25
 #: Pages in the WAL past which a pass makes the log start over (``RESTART``): ~32 MB.
 RESTART_FRAMES = 8_192
 #: Pages past which the bookkeeping connection checkpoints inline anyway (~40 MB of WAL).
