@@ -10,6 +10,8 @@ from __future__ import annotations
 import fcntl
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,15 @@ from mock_server.settings import Settings
 from mock_server.store import Store
 
 pytestmark = pytest.mark.sqlite_only  # PostgreSQL: FULL and STRICT are synchronous_commit on (db.py)
+
+
+@contextmanager
+def _opened(db: Path, durability: str = "FULL") -> Iterator[Store]:
+    store = Store(str(db), durability=durability)
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def _insert(store: Store, key: str) -> None:
@@ -60,11 +71,9 @@ def test_full_syncs_the_log_after_the_write_lock_is_released_and_before_write_re
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "full.db"
-    store = Store(str(db))
-    try:
-        assert (
-            store.connection().execute("PRAGMA synchronous").fetchone()[0] == 1
-        )  # NORMAL: no sync in the lock
+    with _opened(db) as store:
+        synchronous = store.connection().execute("PRAGMA synchronous").fetchone()[0]
+        assert synchronous == 1  # NORMAL: no sync in the lock
         seen = _watch_syncs(monkeypatch, db)
         _insert(store, "first")
         assert len(seen) == 1  # before write() returned
@@ -73,16 +82,13 @@ def test_full_syncs_the_log_after_the_write_lock_is_released_and_before_write_re
         assert "first" in seen[0]["visible"]  # committed before it is synced
         _insert(store, "second")
         assert len(seen) == 2
-    finally:
-        store.close()
 
 
 def test_a_failed_write_transaction_syncs_nothing_and_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "failed.db"
-    store = Store(str(db))
-    try:
+    with _opened(db) as store:
         seen = _watch_syncs(monkeypatch, db)
         with pytest.raises(RuntimeError), store.write() as tx:
             tx.conn.execute("INSERT INTO kv(ns, key, value) VALUES('default', 'half', x'00')")
@@ -90,8 +96,6 @@ def test_a_failed_write_transaction_syncs_nothing_and_leaves_nothing(
         assert seen == []
         with store.read() as tx:
             assert tx.conn.execute("SELECT count(*) FROM kv WHERE key='half'").fetchone()[0] == 0
-    finally:
-        store.close()
 
 
 @pytest.mark.parametrize(("durability", "synchronous"), [("STRICT", 2), ("NORMAL", 1), ("OFF", 0)])
@@ -99,14 +103,11 @@ def test_other_durabilities_leave_syncing_to_sqlite(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, durability: str, synchronous: int
 ) -> None:
     db = tmp_path / f"{durability}.db"
-    store = Store(str(db), durability=durability)
-    try:
+    with _opened(db, durability) as store:
         assert store.connection().execute("PRAGMA synchronous").fetchone()[0] == synchronous
         seen = _watch_syncs(monkeypatch, db)
         _insert(store, "k")
         assert seen == []
-    finally:
-        store.close()
 
 
 def test_a_log_checkpointed_away_syncs_the_database_file(
