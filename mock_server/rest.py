@@ -47,9 +47,12 @@ def credentials(req: Request | None = None) -> auth.Credentials:
 
 def read_body(req: Request | None = None) -> tuple[str | None, Doc]:
     req = req or current_request()
-    body = req.get_data(cache=True)
-    fmt = request_format(req, body)
-    return parse_document(body, fmt, fake().settings.max_depth)
+    return body_document(req, req.get_data(cache=True))
+
+
+def body_document(req: Request, body: bytes) -> tuple[str | None, Doc]:
+    """``body`` parsed as its Content-Type says: (root name or None for JSON, document)."""
+    return parse_document(body, request_format(req, body), fake().settings.max_depth)
 
 
 def call(
@@ -147,14 +150,14 @@ class FastInvoke:
         self.runtime: Fake = app.extensions["sterling_mock"]
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        body = self._body(environ)
-        response = None if body is None else self._answer(environ, body)
+        taken = self._take(environ)
+        response = None if taken is None else self._answer(environ, *taken)
         if response is None:
             return self.fallback(environ, start_response)
         return response(environ, start_response)
 
-    def _body(self, environ: dict[str, Any]) -> bytes | None:
-        """The request body when this path takes the request (``wsgi.input`` then replays it), else None."""
+    def _take(self, environ: dict[str, Any]) -> tuple[str, bytes] | None:
+        """(API, body) when this path takes the request (``wsgi.input`` then replays the body), else None."""
         query = str(environ.get("QUERY_STRING", ""))
         if environ.get("REQUEST_METHOD") != "POST" or "%00" in query or "\x00" in query:
             return None  # U+0000 in the query: the app's _refuse_nul answers
@@ -176,18 +179,17 @@ class FastInvoke:
             environ["wsgi.input"] = _Failing(exc)
             return None
         environ["wsgi.input"] = io.BytesIO(body)
-        return body if len(body) == length else None
+        return (found.group(1), body) if len(body) == length else None
 
-    def _answer(self, environ: dict[str, Any], body: bytes) -> Response | None:
+    def _answer(self, environ: dict[str, Any], api: str, body: bytes) -> Response | None:
         """The route's response, or None when Flask must answer (refused before anything happened)."""
         app = self.app
-        api = environ["PATH_INFO"].rsplit("/", 1)[1]
         req = app.request_class(environ)
         with app.app_context():
             fmt = response_format(req)
             g.response_format = fmt
             try:
-                _, doc = parse_document(body, request_format(req, body), self.runtime.settings.max_depth)
+                _, doc = body_document(req, body)
                 who = caller(api, req)
             except Exception:
                 return None

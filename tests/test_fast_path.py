@@ -190,10 +190,16 @@ def test_a_body_that_stops_arriving_is_answered_by_flask_with_mock0010() -> None
 
 def test_a_short_body_is_left_to_flask() -> None:
     app = _frozen_app(f"stall-{uuid.uuid4().hex[:8]}")
-    environ = _environ("getOrderList", b'{"MaximumRecords":"5"}')
-    environ["CONTENT_LENGTH"] = "100"  # more than the client sends
-    status, _, _ = _answer(app.wsgi_app, environ)
-    assert not status.startswith("200")
+    fast = _fast(app)
+
+    def short() -> dict[str, Any]:
+        environ = _environ("getOrderList", b'{"MaximumRecords":"5"}')
+        environ["CONTENT_LENGTH"] = "100"  # more than the client sends
+        return environ
+
+    got = _answer(app.wsgi_app, short())
+    assert got == _answer(fast.fallback, short())  # what the Flask route answers, on the same app
+    assert got[0].startswith("408") and b"MOCK0010" in got[2]
 
 
 def test_a_hook_the_fast_path_would_skip_is_refused() -> None:
