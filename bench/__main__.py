@@ -26,6 +26,7 @@ from .harness import (
     Server,
     baseline_server,
     fake_server,
+    figures,
     floor_server,
     free_port,
     idle_rss_mib,
@@ -72,12 +73,7 @@ def startup(tmp: Path, runs: int) -> list[float]:
 
 
 def line(name: str, load: Load, base: Load) -> None:
-    report(
-        name,
-        f"{load.requests_per_s:8.0f} req/s  {load.requests_per_s / base.requests_per_s:5.2f}x  "
-        f"p50 {load.p50_ms:6.2f} ms  p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:5.2f} ms/req  "
-        f"rss {load.peak_rss_mib:5.0f} MiB  errors {load.errors}",
-    )
+    report(name, figures(load, base))
 
 
 class Paired:
@@ -109,9 +105,7 @@ class Paired:
         load, base = _mean(loads), _mean(bases)
         report(
             name,
-            f"{load.requests_per_s:8.0f} req/s  {ratio:5.2f}x  p50 {load.p50_ms:6.2f} ms  "
-            f"p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:5.2f} ms/req  rss {load.peak_rss_mib:5.0f} MiB  "
-            f"errors {load.errors}  (rounds {' '.join(f'{r:.2f}' for r in ratios)}; "
+            f"{figures(load, base, ratio)}  (rounds {' '.join(f'{r:.2f}' for r in ratios)}; "
             f"baseline beside it {base.requests_per_s:.0f} req/s)",
         )
 

@@ -321,3 +321,22 @@ def baseline_load(seconds: float) -> Load:
 
 def json_body(doc: dict[str, Any]) -> bytes:
     return json.dumps(doc, separators=(",", ":")).encode()
+
+
+def figures(load: Load, base: Load, ratio: float | None = None, extra: str = "") -> str:
+    """A row's figures, each with its ratio to the baseline measured in the same run (``ratio``: the req/s one
+    when the caller has a better one, a paired row's median of its rounds); for latency, CPU and memory a ratio
+    above 1 means more than the baseline's.  ``extra`` goes before the error count."""
+
+    def times(value: float, of: float) -> str:
+        return f"({value / of:.1f}x)" if of > 0 else "(-)"
+
+    if ratio is None:
+        ratio = load.requests_per_s / base.requests_per_s if base.requests_per_s else 0.0
+    return (
+        f"{load.requests_per_s:8.0f} req/s  {ratio:5.2f}x  "
+        f"p50 {load.p50_ms:6.2f} ms {times(load.p50_ms, base.p50_ms)}  "
+        f"p99 {load.p99_ms:6.2f} ms {times(load.p99_ms, base.p99_ms)}  "
+        f"cpu {load.cpu_ms_per_req:5.2f} ms/req {times(load.cpu_ms_per_req, base.cpu_ms_per_req)}  "
+        f"rss {load.peak_rss_mib:5.0f} MiB {times(load.peak_rss_mib, base.peak_rss_mib)}{extra}  errors {load.errors}"
+    )

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .harness import AUTH, ROOT, Load, baseline_load, drive, fake_server, json_body
+from .harness import AUTH, ROOT, Load, baseline_load, drive, fake_server, figures, json_body
 
 Report = Callable[[str, str], None]
 HEADERS = {"Authorization": AUTH, "Content-Type": "application/json"}
@@ -59,12 +59,7 @@ def _calls(db: str, count: int) -> dict[str, tuple[str, str, list[bytes] | None,
 
 
 def _line(report: Report, name: str, load: Load, base: Load, extra: str = "") -> None:
-    report(
-        name,
-        f"{load.requests_per_s:7.0f} req/s {load.requests_per_s / base.requests_per_s:5.2f}x  "
-        f"p50 {load.p50_ms:6.2f} ms p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:4.2f} ms/req  "
-        f"rss {load.peak_rss_mib:4.0f} MiB{extra}",
-    )
+    report(name, figures(load, base, extra=extra))
 
 
 def run(report: Report, quick: bool) -> None:

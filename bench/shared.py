@@ -27,6 +27,7 @@ from .harness import (
     cpu_seconds,
     drive,
     fake_server,
+    figures,
     json_body,
     process_tree,
 )
@@ -114,12 +115,7 @@ def _drive_all(
 
 def _line(report: Report, label: str, load: Load, base: Load, pg_cpu_ms: float | None = None) -> None:
     extra = f"  + postgres {pg_cpu_ms:4.2f} ms/req" if pg_cpu_ms is not None else ""
-    report(
-        label,
-        f"{load.requests_per_s:7.0f} req/s {load.requests_per_s / base.requests_per_s:5.2f}x  "
-        f"p50 {load.p50_ms:6.2f} ms p99 {load.p99_ms:6.2f} ms  cpu {load.cpu_ms_per_req:4.2f} ms/req{extra}  "
-        f"errors {load.errors}",
-    )
+    report(label, figures(load, base, extra=extra))
 
 
 def _measure(
