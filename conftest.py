@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from mock_server import db, pgcluster
+from sterling_mock.mock_server import db, pgcluster
 
 BACKEND = os.environ.get("STERLING_MOCK_TEST_BACKEND", "sqlite").lower()
 CLUSTER = pytest.StashKey[pgcluster.Cluster]()

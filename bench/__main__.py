@@ -145,7 +145,7 @@ def _foundation_rows(tmp: Path, paired: Paired, seconds: float) -> None:
 
     db = str(tmp / "bench.db")
     subprocess.run(
-        [sys.executable, "-m", "mock_server", "seed", "--orders", "1000", "--db", db],
+        [sys.executable, "-m", "sterling_mock.mock_server", "seed", "--orders", "1000", "--db", db],
         cwd=ROOT,
         check=True,
         capture_output=True,

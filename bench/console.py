@@ -15,11 +15,11 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from mock_server import agents
-from mock_server.app import create_app
-from mock_server.console import pipeline
-from mock_server.seed import SeedOptions, seed_orders
-from mock_server.settings import Settings
+from sterling_mock.mock_server import agents
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.console import pipeline
+from sterling_mock.mock_server.seed import SeedOptions, seed_orders
+from sterling_mock.mock_server.settings import Settings
 
 from .queries import bulk_seed
 

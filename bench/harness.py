@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from mock_server.ports import free_port
+from sterling_mock.mock_server.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH = "Basic " + base64.b64encode(b"admin:password").decode()
@@ -128,7 +128,18 @@ class Server:
 def fake_server(db: str, *args: str) -> Server:
     return Server(
         "sterling-mock",
-        [sys.executable, "-m", "mock_server", "serve", "--port", "{port}", "--db", db, "--quiet", *args],
+        [
+            sys.executable,
+            "-m",
+            "sterling_mock.mock_server",
+            "serve",
+            "--port",
+            "{port}",
+            "--db",
+            db,
+            "--quiet",
+            *args,
+        ],
         "/_fake/health",
     )
 

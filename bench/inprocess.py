@@ -12,8 +12,8 @@ from pathlib import Path
 
 import requests
 
-from client import SterlingClient
-from mock_server.inprocess import sterling_mock
+from sterling_mock.client import SterlingClient
+from sterling_mock.mock_server.inprocess import sterling_mock
 
 from .harness import Server, cpu_seconds, fake_server
 

@@ -8,11 +8,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from client.wire import from_json
-from fixtures.builders import create_order_input
-from fixtures.provider import sterling_faker
-from mock_server.dispatch import Call, Fake
-from mock_server.settings import Settings
+from sterling_mock.client.wire import from_json
+from sterling_mock.fixtures.builders import create_order_input
+from sterling_mock.fixtures.provider import sterling_faker
+from sterling_mock.mock_server.dispatch import Call, Fake
+from sterling_mock.mock_server.settings import Settings
 
 Report = Callable[[str, str], None]
 

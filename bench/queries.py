@@ -14,12 +14,12 @@ from typing import Any
 
 import orjson
 
-from fixtures.builders import create_order_input
-from fixtures.provider import sterling_faker
-from mock_server import clock, model, pgcluster, render, seed, statuses
-from mock_server.context import Ctx
-from mock_server.dispatch import Call, Fake
-from mock_server.settings import Settings
+from sterling_mock.fixtures.builders import create_order_input
+from sterling_mock.fixtures.provider import sterling_faker
+from sterling_mock.mock_server import clock, model, pgcluster, render, seed, statuses
+from sterling_mock.mock_server.context import Ctx
+from sterling_mock.mock_server.dispatch import Call, Fake
+from sterling_mock.mock_server.settings import Settings
 
 Report = Callable[[str, str], None]
 NS = "default"

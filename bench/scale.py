@@ -23,7 +23,7 @@ def build(db: str, count: int) -> float:
     """``sterling-mock seed --orders N`` (the bulk clone path past a few thousand orders); seconds taken."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "mock_server", "seed", "--orders", str(count), "--db", db],
+        [sys.executable, "-m", "sterling_mock.mock_server", "seed", "--orders", str(count), "--db", db],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -15,8 +15,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from mock_server import pgcluster
-from mock_server.store import Store
+from sterling_mock.mock_server import pgcluster
+from sterling_mock.mock_server.store import Store
 
 from .harness import (
     AUTH,
@@ -50,7 +50,7 @@ CREATE = json_body(
 
 def _seed(db: str) -> list[bytes]:
     subprocess.run(
-        [sys.executable, "-m", "mock_server", "seed", "--orders", str(ORDERS), "--db", db],
+        [sys.executable, "-m", "sterling_mock.mock_server", "seed", "--orders", str(ORDERS), "--db", db],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -10,9 +10,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from client import SterlingClient
-from client.sink import SqliteSink
-from client.sync import Syncer
+from sterling_mock.client import SterlingClient
+from sterling_mock.client.sink import SqliteSink
+from sterling_mock.client.sync import Syncer
 
 from .harness import ROOT, cpu_seconds, fake_server
 
@@ -24,7 +24,7 @@ def run(report: Callable[[str, str], None], quick: bool) -> None:
         db = str(tmp / "sync-source.db")
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "mock_server", "seed", "--orders", str(count), "--db", db],
+            [sys.executable, "-m", "sterling_mock.mock_server", "seed", "--orders", str(count), "--db", db],
             cwd=ROOT,
             check=True,
             capture_output=True,

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 import requests
 
-from client.wire import Doc, as_list
-from fixtures import create_order_input, sterling_faker
+from sterling_mock.client.wire import Doc, as_list
+from sterling_mock.fixtures import create_order_input, sterling_faker
 
 from .parity import SNAPSHOT_DIR, Recorder, snapshot_path
 from .sterling import NAMESPACE_HEADER, Sterling

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import requests
 
-import fixtures as fx
-from client.wire import Doc, to_jsonable, to_xml
-from fixtures.validate import OUTPUT_SCHEMAS, errors_document
+import sterling_mock.fixtures as fx
+from sterling_mock.client.wire import Doc, to_jsonable, to_xml
+from sterling_mock.fixtures.validate import OUTPUT_SCHEMAS, errors_document
 
 from .sterling import INPUT_ROOTS, ApiError, Sterling
 from .target import FakeServer, Target, from_environment

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots"
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import requests
 
-from client import RetryPolicy, SterlingApiError, SterlingClient, TransportError
-from client.client import INPUT_ROOTS
-from client.wire import Doc, from_json, from_xml, to_json, to_xml
-from fixtures.validate import OUTPUT_SCHEMAS, SchemaViolation, errors_document, validate
+from sterling_mock.client import RetryPolicy, SterlingApiError, SterlingClient, TransportError
+from sterling_mock.client.client import INPUT_ROOTS
+from sterling_mock.client.wire import Doc, from_json, from_xml, to_json, to_xml
+from sterling_mock.fixtures.validate import OUTPUT_SCHEMAS, SchemaViolation, errors_document, validate
 
 from .target import Target
 

@@ -73,7 +73,7 @@ class FakeServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"contract-fake-{self.port}.log"
-        cmd = [sys.executable, "-m", "mock_server", "serve", "--port", str(self.port)]
+        cmd = [sys.executable, "-m", "sterling_mock.mock_server", "serve", "--port", str(self.port)]
         cmd += ["--db", str(workdir / f"contract-{self.port}.db"), "--quiet", "--demo-orders", "0", *args]
         self.log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)

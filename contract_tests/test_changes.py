@@ -6,8 +6,13 @@ from collections.abc import Callable
 
 import pytest
 
-from client.wire import Doc, as_list
-from fixtures import cancel_order_input, change_order_input, get_order_audit_list_input, line_change
+from sterling_mock.client.wire import Doc, as_list
+from sterling_mock.fixtures import (
+    cancel_order_input,
+    change_order_input,
+    get_order_audit_list_input,
+    line_change,
+)
 
 from .sterling import Sterling
 

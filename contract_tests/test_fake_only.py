@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from client.wire import Doc, as_list
-from fixtures import get_order_list_input
+from sterling_mock.client.wire import Doc, as_list
+from sterling_mock.fixtures import get_order_list_input
 
 from .sterling import Sterling
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from client.wire import Doc, as_list
-from fixtures import (
+from sterling_mock.client.wire import Doc, as_list
+from sterling_mock.fixtures import (
     change_order_status_input,
     confirm_shipment_input,
     create_shipment_input,

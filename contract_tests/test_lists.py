@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 import pytest
 
-from client.wire import Doc, as_list
-from fixtures import get_order_line_list_input, get_order_list_input
+from sterling_mock.client.wire import Doc, as_list
+from sterling_mock.fixtures import get_order_line_list_input, get_order_list_input
 
 from .sterling import Sterling
 

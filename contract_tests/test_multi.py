@@ -6,8 +6,14 @@ from collections.abc import Callable
 
 import pytest
 
-from client.wire import Doc, as_list
-from fixtures import api_call, create_order_input, get_page_input, multi_api_input, sterling_faker
+from sterling_mock.client.wire import Doc, as_list
+from sterling_mock.fixtures import (
+    api_call,
+    create_order_input,
+    get_page_input,
+    multi_api_input,
+    sterling_faker,
+)
 
 from .sterling import Sterling
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from client.wire import Doc, as_list
+from sterling_mock.client.wire import Doc, as_list
 
 from .sterling import Sterling
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 from .sterling import Sterling
 from .target import Target

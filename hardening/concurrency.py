@@ -20,9 +20,9 @@ from pathlib import Path
 import orjson
 import requests
 
-from client.wire import as_list
-from mock_server.invariants import check
-from mock_server.store import Store, Tx
+from sterling_mock.client.wire import as_list
+from sterling_mock.mock_server.invariants import check
+from sterling_mock.mock_server.store import Store, Tx
 
 from .server import Server
 

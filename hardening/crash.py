@@ -19,8 +19,8 @@ from pathlib import Path
 
 import requests
 
-from mock_server.invariants import check
-from mock_server.store import Store
+from sterling_mock.mock_server.invariants import check
+from sterling_mock.mock_server.store import Store
 
 from .server import Server
 

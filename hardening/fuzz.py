@@ -9,11 +9,11 @@ import argparse
 import sys
 import time
 
-from mock_server.apis.multi import PAGE_SET_KEEP
-from mock_server.app import create_app
-from mock_server.invariants import check
-from mock_server.seed import seed_orders
-from mock_server.settings import Settings
+from sterling_mock.mock_server.apis.multi import PAGE_SET_KEEP
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.invariants import check
+from sterling_mock.mock_server.seed import seed_orders
+from sterling_mock.mock_server.settings import Settings
 
 from .run import Tally, fuzz, fuzz_doors
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from client.wire import from_xml, to_json, to_xml
+from sterling_mock.client.wire import from_xml, to_json, to_xml
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
 ODD = [

@@ -11,8 +11,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from client.wire import WireError, from_xml
-from mock_server.invariants import check
+from sterling_mock.client.wire import WireError, from_xml
+from sterling_mock.mock_server.invariants import check
 
 from .doors import Request, request_for
 from .mutate import Case, case, samples

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from mock_server.ports import free_port
+from sterling_mock.mock_server.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ class Server:
         cmd = [
             sys.executable,
             "-m",
-            "mock_server",
+            "sterling_mock.mock_server",
             "serve",
             "--port",
             str(self.port),

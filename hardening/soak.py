@@ -19,10 +19,10 @@ from typing import Any
 import requests
 
 from bench.harness import process_tree, rss_mib
-from mock_server.apis.multi import PAGE_SET_KEEP
-from mock_server.invariants import check
-from mock_server.settings import Settings
-from mock_server.store import Store
+from sterling_mock.mock_server.apis.multi import PAGE_SET_KEEP
+from sterling_mock.mock_server.invariants import check
+from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.store import Store
 
 from .server import Server
 

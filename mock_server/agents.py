@@ -19,7 +19,7 @@ import math
 import random
 from typing import TYPE_CHECKING, Any, Protocol
 
-from client.wire import Doc, as_list
+from sterling_mock.client.wire import Doc, as_list
 
 from . import clock, statuses
 from .errors import SterlingError

@@ -18,7 +18,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from client.wire import Doc, as_list
+from sterling_mock.client.wire import Doc, as_list
 
 from .context import Ctx
 

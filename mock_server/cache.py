@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import orjson
 
-from client.wire import Doc, to_json, to_jsonable, to_xml, xml_fragment
+from sterling_mock.client.wire import Doc, to_json, to_jsonable, to_xml, xml_fragment
 
 from . import journal, render
 from .context import Ctx

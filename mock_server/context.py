@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 from . import clock
 from .settings import Settings

@@ -7,7 +7,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 from . import agents, cache, clock, deferred, faults, journal, masterdata, throttle, walcheckpoint
 from .apis import APIS, ApiSpec
@@ -279,7 +279,7 @@ class Fake:
 def _template_from_file(path: str) -> Doc | None:
     from pathlib import Path
 
-    from client.wire import from_json, from_xml
+    from sterling_mock.client.wire import from_json, from_xml
 
     for suffix in (".xml", ".json"):
         candidate = Path(path + suffix)

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 from .errors import SterlingError
 from .journal import side_write

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import Doc, WireError, from_jsonable, from_xml
+from sterling_mock.client.wire import Doc, WireError, from_jsonable, from_xml
 
 from .apis.spec import ApiSpec
 from .context import Ctx, Output

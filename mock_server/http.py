@@ -13,7 +13,7 @@ try:  # what ``flask.request`` resolves through (Flask 3.0 and 3.1)
 except ImportError:  # pragma: no cover - a later Flask: through the proxy, as before
     _cv_request = None  # type: ignore[assignment]
 
-from client.wire import Doc, WireError, from_json, from_xml, to_json, to_xml
+from sterling_mock.client.wire import Doc, WireError, from_json, from_xml, to_json, to_xml
 
 from . import limits
 from .context import Output

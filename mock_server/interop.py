@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from client.wire import Doc, to_xml
+from sterling_mock.client.wire import Doc, to_xml
 
 from . import auth
 from .context import Output

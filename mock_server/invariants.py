@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import as_list
+from sterling_mock.client.wire import as_list
 
 from . import statuses
 from .model import line_rows as rows_of

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import Doc, from_xml
+from sterling_mock.client.wire import Doc, from_xml
 
 from . import walcheckpoint
 from .spool import insert_rows

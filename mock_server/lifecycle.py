@@ -8,7 +8,7 @@ import copy
 from collections.abc import Callable
 from decimal import Decimal
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 from . import audit, masterdata, model, statuses
 from .context import Ctx

@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from client.wire import Doc, as_list
+from sterling_mock.client.wire import Doc, as_list
 
 from . import statuses
 from .context import Ctx

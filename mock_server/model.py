@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
-from client.wire import Doc, as_list, child
+from sterling_mock.client.wire import Doc, as_list, child
 
 from . import clock, masterdata, render, statuses
 from .context import Ctx

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import Doc, as_list, child
+from sterling_mock.client.wire import Doc, as_list, child
 
 from . import render, statuses
 from .context import Ctx

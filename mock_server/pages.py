@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import Doc, as_list, child, from_json, from_xml
+from sterling_mock.client.wire import Doc, as_list, child, from_json, from_xml
 
 from .apis import lists
 from .context import Ctx, Output

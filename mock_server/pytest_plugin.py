@@ -25,7 +25,7 @@ import pytest
 if TYPE_CHECKING:
     import subprocess
 
-    from client import SterlingClient
+    from sterling_mock.client import SterlingClient
 
     from .control.helper import FakeControl
     from .inprocess import sterling_mock
@@ -147,7 +147,16 @@ def start_server(folder: Path, *args: str, timeout: float = 60.0) -> SterlingSer
 
     port = free_port()
     log_path = folder / f"sterling-mock-{port}.log"
-    cmd = [sys.executable, "-m", "mock_server", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sterling_mock.mock_server",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     cmd += ["--db", str(folder / f"{port}.db"), "--demo-orders", "0", "--durability", "OFF", "--quiet"]
     cmd += ["--log-level", "info", *args]
     with open(log_path, "wb") as log:
@@ -249,7 +258,7 @@ class Sterling:
     def __init__(
         self, server: SterlingServer, namespace: str = "default", mock: sterling_mock | None = None
     ) -> None:
-        from client import SterlingClient
+        from sterling_mock.client import SterlingClient
 
         self.server = server
         self.namespace = namespace
@@ -284,8 +293,8 @@ class Sterling:
     ) -> dict[str, Any]:
         """createOrder with a realistic document from ``fixtures.builders``; ``overrides`` set what the test
         cares about (``EnterpriseCode="Aurora"``); ``seed`` restarts the test's data generator."""
-        from fixtures.builders import create_order_input
-        from fixtures.provider import sterling_faker
+        from sterling_mock.fixtures.builders import create_order_input
+        from sterling_mock.fixtures.provider import sterling_faker
 
         if self._faker is None or seed is not None:
             self._faker = sterling_faker(seed if seed is not None else 0)

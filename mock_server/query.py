@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from client.wire import Doc, as_list
+from sterling_mock.client.wire import Doc, as_list
 
 from . import clock, statuses
 from .errors import (

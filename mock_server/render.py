@@ -8,7 +8,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import Doc, as_list, to_jsonable, xml_fragment
+from sterling_mock.client.wire import Doc, as_list, to_jsonable, xml_fragment
 
 from .settings import Settings
 

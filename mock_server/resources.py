@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, g, request
 
-from client.wire import Doc, as_list, to_jsonable, to_xml
+from sterling_mock.client.wire import Doc, as_list, to_jsonable, to_xml
 
 from . import pages
 from .context import Output

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Request, Response, current_app, g, request
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 from . import auth, clock
 from .context import Output

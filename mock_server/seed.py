@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from fixtures.builders import create_order_input
-from fixtures.provider import sterling_faker
+from sterling_mock.fixtures.builders import create_order_input
+from sterling_mock.fixtures.provider import sterling_faker
 
 from . import clock, model, seed_bulk
 from .context import Ctx

@@ -59,7 +59,7 @@ def serve(settings: Settings, *, quiet: bool = False) -> None:
         if ":" in settings.host
         else f"{settings.host}:{settings.port}",
         "workers": max(1, settings.workers),
-        "worker_class": "mock_server.server.BoundedSyncWorker",
+        "worker_class": "sterling_mock.mock_server.server.BoundedSyncWorker",
         "loglevel": settings.log_level,
         # request lines only when asked for (the pytest plugin shows them beside a failing test)
         "accesslog": "-" if settings.log_level.lower() in ("info", "debug") else None,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from client.wire import Doc, as_list, child
+from sterling_mock.client.wire import Doc, as_list, child
 
 from . import clock, lifecycle, masterdata, model, render, statuses
 from .context import Ctx

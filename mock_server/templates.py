@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from client.wire import Doc, as_list
+from sterling_mock.client.wire import Doc, as_list
 
 #: Root attributes of list outputs that come back whatever the template says [OBS].
 PAGING_ATTRS = frozenset(

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from mock_server.apis import APIS  # noqa: E402
+from sterling_mock.mock_server.apis import APIS  # noqa: E402
 
 MARKERS = ("verified", "unverified", "fake_only")
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Flask
 
-from client.wire import as_list
-from mock_server import audit
-from mock_server.context import Ctx
+from sterling_mock.client.wire import as_list
+from sterling_mock.mock_server import audit
+from sterling_mock.mock_server.context import Ctx
 from tests.conftest import Api
 from tests.test_changes import ORDER
 from tests.test_lists import at, fake_of

@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_server import clock
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from sterling_mock.mock_server import clock
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import BASIC
 
 URL = "/smcfs/restapi/invoke/createOrder"

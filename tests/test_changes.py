@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from client.wire import as_list
+from sterling_mock.client.wire import as_list
 from tests.conftest import Api
 from tests.test_lists import at, fake_of, set_statuses
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from mock_server import clock
-from mock_server.dispatch import Fake
-from mock_server.seed import seed_orders
-from mock_server.settings import Settings
-from mock_server.store import Store
+from sterling_mock.mock_server import clock
+from sterling_mock.mock_server.dispatch import Fake
+from sterling_mock.mock_server.seed import seed_orders
+from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.store import Store
 from tests.conftest import ROOT, LiveServer, order_count
 
 
@@ -26,7 +26,7 @@ def test_serve_seeds_demo_orders_once_and_prints_banner(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "mock_server",
+            "sterling_mock.mock_server",
             "serve",
             "--port",
             str(server.port),
@@ -96,7 +96,7 @@ def test_seed_is_deterministic_for_a_seed_and_clock() -> None:
 def test_seed_command(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     out = subprocess.run(
-        [sys.executable, "-m", "mock_server", "seed", "--orders", "30", "--db", str(db)],
+        [sys.executable, "-m", "sterling_mock.mock_server", "seed", "--orders", "30", "--db", str(db)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -109,7 +109,7 @@ def test_seed_command(tmp_path: Path) -> None:
 
 def test_bad_setting_is_a_clear_error(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mock_server", "serve", "--db", str(tmp_path / "x.db")],
+        [sys.executable, "-m", "sterling_mock.mock_server", "serve", "--db", str(tmp_path / "x.db")],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -132,7 +132,15 @@ def test_bad_flows_file_fails_at_start(tmp_path: Path) -> None:
     bad = tmp_path / "flows.json"
     bad.write_text('{"flows": [{"name": "X", "api": "noSuchApi"}]}')
     result = subprocess.run(
-        [sys.executable, "-m", "mock_server", "serve", "--db", str(tmp_path / "x.db"), "--quiet"],
+        [
+            sys.executable,
+            "-m",
+            "sterling_mock.mock_server",
+            "serve",
+            "--db",
+            str(tmp_path / "x.db"),
+            "--quiet",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from client import (
+from sterling_mock.client import (
     AuthenticationError,
     RetryPolicy,
     SterlingApiError,
@@ -17,8 +17,8 @@ from client import (
     TransportError,
     restapi_url,
 )
-from client.client import normalise
-from mock_server.control.helper import FakeControl
+from sterling_mock.client.client import normalise
+from sterling_mock.mock_server.control.helper import FakeControl
 from tests.conftest import LiveServer
 
 ORDER = {
@@ -231,7 +231,7 @@ def test_iter_orders_walks_every_page(live_server: LiveServer, ctl: FakeControl,
 
 
 def test_interop_style_errors_are_parsed() -> None:
-    from client.client import raise_for_errors
+    from sterling_mock.client.client import raise_for_errors
 
     response = requests.Response()
     response.status_code = 200

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from fixtures.builders import create_order_input
-from fixtures.provider import sterling_faker
-from mock_server.seed import SeedOptions, seed_orders
+from sterling_mock.fixtures.builders import create_order_input
+from sterling_mock.fixtures.provider import sterling_faker
+from sterling_mock.mock_server.seed import SeedOptions, seed_orders
 
 from .conftest import BASIC, Api
 
@@ -260,7 +260,7 @@ def test_journal_lists_calls_filters_and_streams_newer_rows(client: FlaskClient,
 def test_large_namespaces_show_estimates_from_a_sample(
     client: FlaskClient, seeded: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mock_server.console import pipeline
+    from sterling_mock.mock_server.console import pipeline
 
     monkeypatch.setattr(pipeline, "EXACT_ORDERS", 50)
     monkeypatch.setattr(pipeline, "EXACT_QTY", 50)

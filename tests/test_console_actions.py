@@ -10,10 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from fixtures.builders import create_order_input
-from fixtures.provider import sterling_faker
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from sterling_mock.fixtures.builders import create_order_input
+from sterling_mock.fixtures.provider import sterling_faker
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.settings import Settings
 
 from .conftest import Api
 
@@ -217,7 +217,7 @@ def test_token_by_header_link_cookie_or_login_form(token_app: Flask) -> None:
 
 
 def test_banner_links_the_console_and_the_flag_sets_read_only() -> None:
-    from mock_server.__main__ import _settings, banner, build_parser
+    from sterling_mock.mock_server.__main__ import _settings, banner, build_parser
 
     assert "http://127.0.0.1:9080/_fake/console/" in banner(Settings(), 0)
     args = build_parser().parse_args(["serve", "--console-read-only", "--db", ":memory:"])

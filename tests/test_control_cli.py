@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from mock_server.__main__ import main
+from sterling_mock.mock_server.__main__ import main
 from tests.conftest import ROOT, LiveServer
 
 
@@ -93,7 +93,7 @@ def test_the_console_script_entry_point(live_server: LiveServer) -> None:
         [
             sys.executable,
             "-m",
-            "mock_server",
+            "sterling_mock.mock_server",
             "summary",
             "--url",
             live_server.url,

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
-from mock_server.control.helper import FakeControl, FakeControlError
+from sterling_mock.mock_server.control.helper import FakeControl, FakeControlError
 from tests.conftest import LiveServer
 
 AUTH = ("admin", "password")

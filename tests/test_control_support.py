@@ -6,8 +6,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from fixtures.builders import create_order_input
-from fixtures.provider import sterling_faker
+from sterling_mock.fixtures.builders import create_order_input
+from sterling_mock.fixtures.provider import sterling_faker
 from tests.conftest import Api
 
 NS = "X-Sterling-Mock-Namespace"

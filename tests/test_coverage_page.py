@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mock_server.apis import APIS
+from sterling_mock.mock_server.apis import APIS
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_server import db, pgcluster
-from mock_server.store import KEY_BYTES, Store
+from sterling_mock.mock_server import db, pgcluster
+from sterling_mock.mock_server.store import KEY_BYTES, Store
 from tests.conftest import BASIC, ROOT, Api
 
 
@@ -182,15 +182,15 @@ def test_an_older_store_is_migrated_when_opened(tmp_path: Path) -> None:
 
 
 def test_the_banner_never_shows_the_database_password() -> None:
-    from mock_server.__main__ import banner
-    from mock_server.settings import Settings
+    from sterling_mock.mock_server.__main__ import banner
+    from sterling_mock.mock_server.settings import Settings
 
     text = banner(Settings(db="postgresql://sterling:s3cret@db.example:5432/fake"), 0)
     assert "postgresql://sterling:***@db.example:5432/fake" in text and "s3cret" not in text
 
 
 def test_an_unreachable_database_is_one_clear_line(capsys: pytest.CaptureFixture[str]) -> None:
-    from mock_server.__main__ import main
+    from sterling_mock.mock_server.__main__ import main
 
     port = pgcluster.free_port()  # nothing listens there
     assert main(["seed", "--orders", "1", "--db", f"postgresql://u:s3cret@127.0.0.1:{port}/x"]) == 1
@@ -201,8 +201,8 @@ def test_an_unreachable_database_is_one_clear_line(capsys: pytest.CaptureFixture
 
 @pytest.mark.postgres
 def test_a_database_restart_costs_no_failed_call() -> None:
-    from mock_server.app import create_app
-    from mock_server.settings import Settings
+    from sterling_mock.mock_server.app import create_app
+    from sterling_mock.mock_server.settings import Settings
 
     try:
         cluster = pgcluster.start(password=False)
@@ -227,7 +227,7 @@ def test_a_render_of_an_older_document_never_lands_after_a_write(app: Flask, api
     document while a write is in flight must wait for the write and then be dropped (SQLite has one writer)."""
     import threading
 
-    from mock_server.journal import side_write
+    from sterling_mock.mock_server.journal import side_write
 
     store: Store = app.extensions["sterling_mock"].store
     if store.dialect != "postgresql":

@@ -11,7 +11,7 @@ import pytest
 import requests
 from requests.auth import HTTPBasicAuth
 
-from client.wire import as_list, from_xml, to_xml
+from sterling_mock.client.wire import as_list, from_xml, to_xml
 from tests.conftest import LiveServer
 
 CREDS = {"YFSEnvironment.userId": "admin", "YFSEnvironment.password": "password"}

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from mock_server import store as store_module
-from mock_server.settings import Settings
-from mock_server.store import Store
+from sterling_mock.mock_server import store as store_module
+from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.store import Store
 
 pytestmark = pytest.mark.sqlite_only  # PostgreSQL: FULL and STRICT are synchronous_commit on (db.py)
 

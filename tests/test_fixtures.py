@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-import fixtures
-from client.wire import to_json, to_xml
-from fixtures import validate
-from fixtures.validate import SchemaViolation, errors_document, reasons, schema_names
+from sterling_mock import fixtures
+from sterling_mock.client.wire import to_json, to_xml
+from sterling_mock.fixtures import validate
+from sterling_mock.fixtures.validate import SchemaViolation, errors_document, reasons, schema_names
 
 ORDER_KEYS = {
     "OrderHeaderKey": "20250127101709000000001",

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from client.wire import from_json, from_xml
-from fixtures.validate import INPUT_SCHEMAS, OUTPUT_SCHEMAS, errors_document, validate
-from mock_server.apis import APIS
+from sterling_mock.client.wire import from_json, from_xml
+from sterling_mock.fixtures.validate import INPUT_SCHEMAS, OUTPUT_SCHEMAS, errors_document, validate
+from sterling_mock.mock_server.apis import APIS
 
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
 #: executeFlow runs a configured service: its documents are whatever the service says.

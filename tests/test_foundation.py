@@ -9,8 +9,8 @@ from datetime import datetime, timezone
 from flask import Flask
 from flask.testing import FlaskClient
 
-from mock_server import clock, render
-from mock_server.dispatch import Fake
+from sterling_mock.mock_server import clock, render
+from sterling_mock.mock_server.dispatch import Fake
 from tests.conftest import BASIC, Api
 
 ORDER = {
@@ -241,8 +241,8 @@ def test_order_date_input_forms(api: Api) -> None:
 
 
 def test_quantity_format_setting() -> None:
-    from mock_server.app import create_app
-    from mock_server.settings import Settings
+    from sterling_mock.mock_server.app import create_app
+    from sterling_mock.mock_server.settings import Settings
 
     api = Api(create_app(Settings(db=":memory:", quantity_format="int")).test_client())
     key = api("createOrder", ORDER)["OrderHeaderKey"]
@@ -252,8 +252,8 @@ def test_quantity_format_setting() -> None:
 def test_stored_template_returns_extras(tmp_path: object) -> None:
     from pathlib import Path
 
-    from mock_server.app import create_app
-    from mock_server.settings import Settings
+    from sterling_mock.mock_server.app import create_app
+    from sterling_mock.mock_server.settings import Settings
 
     folder = Path(str(tmp_path))
     (folder / "withNotes.xml").write_text(

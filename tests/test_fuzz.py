@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hardening.run import _shaped, fuzz, fuzz_doors
-from mock_server.apis import APIS
-from mock_server.app import create_app
-from mock_server.invariants import check
-from mock_server.seed import seed_orders
-from mock_server.settings import Settings
+from sterling_mock.mock_server.apis import APIS
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.invariants import check
+from sterling_mock.mock_server.seed import seed_orders
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import BASIC
 
 SLOW = settings(

@@ -8,8 +8,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from client.wire import as_list
-from mock_server import clock
+from sterling_mock.client.wire import as_list
+from sterling_mock.mock_server import clock
 from tests.conftest import BASIC, Api
 from tests.test_lists import fake_of
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from flask.testing import FlaskClient
 
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import BASIC
 
 URL = "/smcfs/restapi/invoke/createOrder"
@@ -121,7 +121,7 @@ def test_body_over_the_limit_is_413() -> None:
 
 
 def test_internal_error_has_no_stack_trace(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mock_server.apis import APIS, ApiSpec
+    from sterling_mock.mock_server.apis import APIS, ApiSpec
 
     def boom(ctx: object, doc: object) -> object:
         raise RuntimeError("secret detail")

@@ -13,9 +13,9 @@ import pytest
 import requests
 import responses
 
-from client import RetryPolicy, SterlingClient, ThrottledError, TransportError
-from mock_server.inprocess import sterling_mock
-from mock_server.pytest_plugin import Sterling
+from sterling_mock.client import RetryPolicy, SterlingClient, ThrottledError, TransportError
+from sterling_mock.mock_server.inprocess import sterling_mock
+from sterling_mock.mock_server.pytest_plugin import Sterling
 from tests.conftest import LiveServer
 
 AUTH = ("admin", "password")

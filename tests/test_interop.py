@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from client.wire import as_list, from_xml, to_xml
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from sterling_mock.client.wire import as_list, from_xml, to_xml
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import BASIC
 
 URL = "/smcfs/interop/InteropHttpServlet"

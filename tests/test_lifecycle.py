@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from client.wire import as_list
-from mock_server import lifecycle
-from mock_server.app import create_app
-from mock_server.context import Ctx
-from mock_server.settings import Settings
+from sterling_mock.client.wire import as_list
+from sterling_mock.mock_server import lifecycle
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.context import Ctx
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import Api
 from tests.test_lists import at, fake_of
 
@@ -418,7 +418,7 @@ def test_advance_walks_through_the_apis(app: Flask, api: Api) -> None:
 
 
 def test_advance_refuses_what_it_cannot_reach(app: Flask, api: Api) -> None:
-    from mock_server.errors import InvalidTransition
+    from sterling_mock.mock_server.errors import InvalidTransition
 
     key = create(api)
     fake = fake_of(app)

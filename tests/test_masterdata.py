@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from client.wire import as_list
-from mock_server import masterdata
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from sterling_mock.client.wire import as_list
+from sterling_mock.mock_server import masterdata
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import Api
 from tests.test_lifecycle import create, details, release, rows, schedule, summary
 

@@ -10,11 +10,11 @@ import orjson
 import pytest
 from flask.testing import FlaskClient
 
-from client.wire import Doc, from_json
-from mock_server import cache
-from mock_server.app import create_app
-from mock_server.dispatch import Call, Fake
-from mock_server.settings import Settings
+from sterling_mock.client.wire import Doc, from_json
+from sterling_mock.mock_server import cache
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.dispatch import Call, Fake
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import BASIC, Api
 
 TEMPLATE = (
@@ -58,7 +58,7 @@ def _templated_list(client: FlaskClient, fmt: str, order_no: str) -> Doc:
     )
     assert response.status_code == 200, response.data[:500]
     if fmt == "xml":
-        from client.wire import from_xml
+        from sterling_mock.client.wire import from_xml
 
         return from_xml(response.data)[1]
     return from_json(response.data)

@@ -14,13 +14,13 @@ import orjson
 import pytest
 from flask.testing import FlaskClient
 
-from client.wire import from_json, from_xml
-from mock_server import journal, spool, walcheckpoint
-from mock_server.app import create_app
-from mock_server.dispatch import Call, Fake
-from mock_server.order_query import ORDER_FIELDS
-from mock_server.query import attribute_conditions, compile_query
-from mock_server.settings import Settings
+from sterling_mock.client.wire import from_json, from_xml
+from sterling_mock.mock_server import journal, spool, walcheckpoint
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.dispatch import Call, Fake
+from sterling_mock.mock_server.order_query import ORDER_FIELDS
+from sterling_mock.mock_server.query import attribute_conditions, compile_query
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import BASIC, Api
 from tests.test_perf_cache import TEMPLATE, _create
 
@@ -123,7 +123,7 @@ def test_an_xml_list_journals_the_json_answer_whether_or_not_it_fetched_json(
     """An XML caller's list is journaled as the JSON answer to the same call: packed from JSON fragments the
     first time, from the memo of the same XML body after that (no JSON fetched), from fragments fetched late
     when only the XML ones were cached."""
-    from mock_server.apis import lists
+    from sterling_mock.mock_server.apis import lists
 
     client.put("/_fake/templates/readPath", data=TEMPLATE)
     keys = [_create(api, f"PO-{n}") for n in range(3)]
@@ -173,7 +173,7 @@ def test_compiled_conditions_are_those_of_every_field(doc: dict[str, Any]) -> No
 
 
 def test_a_qry_type_alone_is_still_checked() -> None:
-    from mock_server.errors import SterlingError
+    from sterling_mock.mock_server.errors import SterlingError
 
     with pytest.raises(SterlingError):
         compile_query({"OrderNoQryType": "NOPE"}, dict(ORDER_FIELDS))
@@ -277,19 +277,19 @@ def test_the_server_does_not_load_the_http_client() -> None:
 
     code = (
         "import sys\n"
-        "from mock_server.__main__ import build_parser\n"
-        "import mock_server.server\n"
+        "from sterling_mock.mock_server.__main__ import build_parser\n"
+        "import sterling_mock.mock_server.server\n"
         "build_parser().parse_args(['serve', '--port', '1'])\n"
         "assert 'requests' not in sys.modules and 'tenacity' not in sys.modules, 'loaded'\n"
-        "import client\n"
+        "from sterling_mock import client\n"
         "assert client.SterlingClient.__name__ == 'SterlingClient'\n"
-        "from client import RetryPolicy, TransportError, normalise\n"
+        "from sterling_mock.client import RetryPolicy, TransportError, normalise\n"
         "assert 'requests' in sys.modules\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
     with pytest.raises(AttributeError):
-        import client
+        from sterling_mock import client
 
         _ = client.NoSuchName  # type: ignore[attr-defined]
 
@@ -338,7 +338,7 @@ def test_the_answer_format_follows_accept(accept: str, expected: str) -> None:
     from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Request
 
-    from mock_server.http import response_format
+    from sterling_mock.mock_server.http import response_format
 
     headers = {"Accept": accept} if accept else {}
     assert response_format(Request(EnvironBuilder(headers=headers).get_environ())) == expected

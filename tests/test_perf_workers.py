@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from client.wire import from_xml
+from sterling_mock.client.wire import from_xml
 from tests.conftest import LiveServer
 
 AUTH = ("admin", "password")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.pytest_plugin import SterlingServer, start_server
+from sterling_mock.mock_server.pytest_plugin import SterlingServer, start_server
 
 PLUGIN_ENV = ("URL", "USER", "PASSWORD", "AUTH", "CONTROL_TOKEN")
 
@@ -59,7 +59,7 @@ def test_seed(sterling):
     assert sterling.client.invoke("getOrderList", {})["TotalOrderList"] == "7"
 
 def leaves_nothing_behind(sterling, sterling_server):
-    from mock_server.control.helper import FakeControl
+    from sterling_mock.mock_server.control.helper import FakeControl
     seen = sys.modules[__name__].__dict__.setdefault("SEEN", [])
     for namespace in seen:  # the tests before this one left nothing behind
         assert FakeControl(sterling_server.url, namespace).summary()["orders"] == 0
@@ -145,7 +145,9 @@ import sys
 
 def test_nothing_imported_or_started(pytestconfig):
     assert pytestconfig.pluginmanager.has_plugin("sterling_mock")
-    heavy = {"requests", "flask", "mock_server.app", "client", "fixtures"} & set(sys.modules)
+    heavy = {"requests", "flask", "sterling_mock.mock_server.app", "sterling_mock.client"} & set(sys.modules)
+    assert not heavy
+    heavy = {"sterling_mock.fixtures"} & set(sys.modules)
     assert not heavy
 """)
     run(pytester).assert_outcomes(passed=1)
@@ -161,7 +163,7 @@ def test_options_are_listed(pytester: pytest.Pytester) -> None:
 def test_server_args_from_the_ini_file(pytester: pytest.Pytester) -> None:
     pytester.makeini("[pytest]\nsterling_server_args = --users admin:password,ops:s3cret\n")
     pytester.makepyfile("""
-from client import SterlingClient
+from sterling_mock.client import SterlingClient
 
 def test_second_user(sterling):
     with SterlingClient(sterling.url, "ops", "s3cret", headers=sterling.headers) as ops:
@@ -232,7 +234,7 @@ def test_external_fake_without_its_token_refuses_clearly(
     pytester.makeini(f"[pytest]\nsterling_url = {second_fake.url}\n")
     pytester.makepyfile("""
 import pytest
-from mock_server.control.helper import FakeControlError
+from sterling_mock.mock_server.control.helper import FakeControlError
 
 def test_no_token(sterling):
     assert sterling.server.is_fake
@@ -273,7 +275,7 @@ def real_like() -> Iterator[str]:
 def test_real_instance_refuses_control_helpers(pytester: pytest.Pytester, real_like: str) -> None:
     pytester.makepyfile("""
 import pytest
-from mock_server.pytest_plugin import NoControlPlane
+from sterling_mock.mock_server.pytest_plugin import NoControlPlane
 
 def test_real(sterling):
     assert not sterling.server.is_fake and sterling.headers == {}

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from client.wire import Doc
-from mock_server import apis, deferred
-from mock_server.apis.spec import ApiSpec
-from mock_server.context import Ctx, Output
-from mock_server.dispatch import Fake
-from mock_server.settings import Settings
+from sterling_mock.client.wire import Doc
+from sterling_mock.mock_server import apis, deferred
+from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.context import Ctx, Output
+from sterling_mock.mock_server.dispatch import Fake
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import Api
 from tests.test_foundation import ORDER, fake_of, freeze_at
 
@@ -50,7 +50,7 @@ def _book(app: Flask, api: Api, fmt: str) -> list[Any]:
 
 
 def test_prepared_create_matches_the_classic_path(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mock_server.app import create_app
+    from sterling_mock.mock_server.app import create_app
 
     prepare = Fake._prepare
     committed: list[bool] = []  # each create that tried the prepared path: did it stay on it?

@@ -9,10 +9,10 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
-from client.wire import as_list, from_xml, to_xml
-from mock_server.app import create_app
-from mock_server.resources import list_input
-from mock_server.settings import Settings
+from sterling_mock.client.wire import as_list, from_xml, to_xml
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.resources import list_input
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import BASIC
 
 BASE = "/smcfs/restapi/order"

@@ -69,7 +69,7 @@ def test_warns_when_binding_beyond_loopback(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "mock_server",
+            "sterling_mock.mock_server",
             "serve",
             "--host",
             "0.0.0.0",

@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 
-from mock_server.app import create_app
-from mock_server.settings import Settings
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.settings import Settings
 from tests.conftest import BASIC
 
 TOKEN = "c0ntrol-T0ken"

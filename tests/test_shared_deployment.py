@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import requests
 
-from client.wire import as_list
-from mock_server import db, pgcluster
+from sterling_mock.client.wire import as_list
+from sterling_mock.mock_server import db, pgcluster
 from tests.conftest import LiveServer, order_count
 
 pytestmark = pytest.mark.postgres

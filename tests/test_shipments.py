@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from client.wire import as_list
+from sterling_mock.client.wire import as_list
 from tests.conftest import Api
 from tests.test_lifecycle import ORDER, create, details, rows, schedule, ship_line, summary
 

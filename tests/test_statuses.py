@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from mock_server import statuses
-from mock_server.statuses import Pipelines
+from sterling_mock.mock_server import statuses
+from sterling_mock.mock_server.statuses import Pipelines
 
 
 def test_codes_compare_segment_by_segment() -> None:

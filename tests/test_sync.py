@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from client import RetryPolicy, SterlingClient
-from client.sink import JsonlSink, SqliteSink, open_sink
-from client.statusmap import StatusMap
-from client.sync import Syncer, main, prefetch
-from mock_server.control.helper import FakeControl
+from sterling_mock.client import RetryPolicy, SterlingClient
+from sterling_mock.client.sink import JsonlSink, SqliteSink, open_sink
+from sterling_mock.client.statusmap import StatusMap
+from sterling_mock.client.sync import Syncer, main, prefetch
+from sterling_mock.mock_server.control.helper import FakeControl
 from tests.conftest import ROOT, LiveServer
 
 ORDER = {

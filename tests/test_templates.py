@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from client.wire import as_list
-from mock_server.app import create_app
-from mock_server.settings import Settings
-from mock_server.templates import apply_template, item_template
+from sterling_mock.client.wire import as_list
+from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.templates import apply_template, item_template
 from tests.conftest import Api
 
 DOC = {

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from client.wire import WireError, as_list, from_json, from_xml, is_list_child, to_json, to_xml
+from sterling_mock.client.wire import WireError, as_list, from_json, from_xml, is_list_child, to_json, to_xml
 
 
 def test_xml_output_is_compact_with_declaration_and_sorted_attributes() -> None:

@@ -15,7 +15,7 @@ from tests.conftest import ROOT, LiveServer
 INNER_CONFTEST = """
 import os
 import pytest
-from mock_server.control.helper import FakeControl
+from sterling_mock.mock_server.control.helper import FakeControl
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from client.wire import Doc, as_list, child
+from sterling_mock.client.wire import Doc, as_list, child
 
 from .. import audit, clock, model, render, statuses
 from ..context import Ctx, Output

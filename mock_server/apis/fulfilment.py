@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from client.wire import Doc, as_list, child
+from sterling_mock.client.wire import Doc, as_list, child
 
 from .. import lifecycle, model, render, statuses
 from ..context import Ctx, Output

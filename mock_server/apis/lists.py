@@ -9,7 +9,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import Doc, child, from_json, from_xml, to_jsonable, to_xml, xml_fragment
+from sterling_mock.client.wire import Doc, child, from_json, from_xml, to_jsonable, to_xml, xml_fragment
 
 from .. import cache, journal, render
 from ..context import Ctx, Output

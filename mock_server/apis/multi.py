@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from client.wire import Doc, as_list, child, to_json, to_jsonable, to_xml
+from sterling_mock.client.wire import Doc, as_list, child, to_json, to_jsonable, to_xml
 
 from .. import clock, pages
 from ..context import Ctx, Output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 from .. import auth
 from ..context import Ctx, Output

@@ -3,7 +3,7 @@ getShipmentList, getShipmentListForOrder (the shipment model lives in ``shipping
 
 from __future__ import annotations
 
-from client.wire import Doc, as_list
+from sterling_mock.client.wire import Doc, as_list
 
 from .. import model, shipping
 from ..context import Ctx, Output

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 from ..context import Ctx, Output
 

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from flask import redirect, request
 from werkzeug.wrappers import Response
 
-from client.wire import Doc
+from sterling_mock.client.wire import Doc
 
 from .. import agents, clock, faults, statuses, throttle
 from ..control import ControlError

@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 from flask import Response, request
 
-from client.wire import Doc, as_list, from_json, to_json, to_xml
+from sterling_mock.client.wire import Doc, as_list, from_json, to_json, to_xml
 
 from .. import agents, clock, faults, journal, statuses, throttle
 from ..dispatch import Call

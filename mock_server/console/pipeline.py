@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from client.wire import as_list
+from sterling_mock.client.wire import as_list
 
 from .. import clock, statuses
 from ..journal import side_write

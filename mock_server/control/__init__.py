@@ -152,7 +152,7 @@ def put_template(template_id: str) -> Response:
 
     Templates are shared by every namespace, like the files of ``template_dir``.
     """
-    from client.wire import WireError, from_json, from_xml
+    from sterling_mock.client.wire import WireError, from_json, from_xml
 
     raw = request.get_data(cache=True)
     try:

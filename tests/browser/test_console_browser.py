@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import requests
 
-from fixtures.builders import create_order_input
-from fixtures.provider import sterling_faker
+from sterling_mock.fixtures.builders import create_order_input
+from sterling_mock.fixtures.provider import sterling_faker
 from tests.conftest import LiveServer
 
 from .conftest import screenshot_dir
