@@ -94,6 +94,9 @@ class Stats:
     skipped: int = 0
     pages: int = 0
     polls: int = 0
+    #: Orders listed by the latest poll (already current ones included) and how many of them it wrote.
+    seen_last: int = 0
+    written_last: int = 0
     started: float = field(default_factory=time.monotonic)
 
     def line(self) -> str:
@@ -164,6 +167,7 @@ class Syncer:
         before: the server's time and the sink's overlap.  Only that thread talks to the server during a
         poll, and only this one writes, so the sink's checkpoint still follows exactly what was written."""
         self.stats.polls += 1
+        self.stats.seen_last = 0
         since = minus(self.point.modifyts, self.overlap) if self.point.modifyts else self.since
         written = 0
         for batch in prefetch(self._batches(since)):
@@ -172,6 +176,7 @@ class Syncer:
         if since:
             self.sink.prune_seen(minus(since, self.overlap))
             self.point.seen = {(k, m) for k, m in self.point.seen if m >= minus(since, self.overlap)}
+        self.stats.written_last = written
         return written
 
     def _batches(self, since: str) -> Iterator[list[tuple[Doc, list[Doc], str]]]:
@@ -179,6 +184,7 @@ class Syncer:
         after: tuple[str, str] | None = None
         while True:
             page = self._page(since, after)
+            self.stats.seen_last += len(page)
             batch: list[tuple[Doc, list[Doc], str]] = []
             for order in page:
                 key, modifyts = str(order["OrderHeaderKey"]), utc(str(order["Modifyts"]))
@@ -260,6 +266,21 @@ def _progress_bar(stats: Stats) -> None:
         sys.stderr.flush()
 
 
+def poll_line(syncer: Syncer, next_in: float | None) -> str:
+    """What ``--follow`` prints after each poll: orders seen and written, the watermark, the next poll."""
+    stats, point = syncer.stats, syncer.point
+    watermark = f"{point.modifyts} (OrderHeaderKey {point.key})" if point.modifyts else "none yet"
+    if next_in is None:
+        upcoming = "no next poll"
+    else:
+        at = datetime.now().astimezone() + timedelta(seconds=next_in)
+        upcoming = f"next poll in {next_in:g} s at {at:%H:%M:%S}"
+    return (
+        f"sterling-sync: poll {stats.polls}: {stats.seen_last} orders seen, {stats.written_last} written, "
+        f"watermark {watermark}; {upcoming}"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sterling-sync", description="Incremental order sync out of Sterling."
@@ -274,7 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sink", default="sqlite:var/sync.db", help="sqlite:PATH (default) or jsonl:PATH")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--once", action="store_true", help="one pass, then stop (the default)")
-    mode.add_argument("--follow", action="store_true", help="keep polling every --interval seconds")
+    mode.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep polling every --interval seconds, printing a line per poll (orders seen, written, "
+        "watermark, next poll)",
+    )
     parser.add_argument("--interval", type=float, default=30.0)
     parser.add_argument("--overlap", type=float, default=10.0, help="seconds re-read before the watermark")
     parser.add_argument("--page-size", type=int, default=200)
@@ -287,7 +313,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--namespace", default="", help="the fake's X-Sterling-Mock-Namespace")
     parser.add_argument("--details", action="store_true", help="store each order's full getOrderDetails")
-    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--quiet", action="store_true", help="print nothing: no line per poll, no summary")
     parser.add_argument("--max-polls", type=int, default=0, help=argparse.SUPPRESS)
     return parser
 
@@ -315,7 +341,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         while True:
             syncer.poll()
-            if not args.follow or (args.max_polls and syncer.stats.polls >= args.max_polls):
+            last = not args.follow or bool(args.max_polls and syncer.stats.polls >= args.max_polls)
+            if args.follow and not args.quiet:
+                if progress is not None:
+                    sys.stderr.write("\n")
+                print(poll_line(syncer, None if last else args.interval), flush=True)
+            if last:
                 break
             time.sleep(args.interval)
     except KeyboardInterrupt:
