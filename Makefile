@@ -47,8 +47,8 @@ postgres:
 
 # Every test twice: on SQLite (the default store), then on PostgreSQL (STERLING_MOCK_TEST_BACKEND).
 test: $(STAMP) chromium postgres
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
-	STERLING_MOCK_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile
+	STERLING_MOCK_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q -rs -n 2 --dist loadfile
 
 # The console's screenshots for the README, taken by its browser tests
 screenshots: $(STAMP) chromium
