@@ -1,7 +1,7 @@
 """The test suite's storage backend switch.
 
 ``STERLING_MOCK_TEST_BACKEND=postgresql`` runs every test -- in-process apps, live servers, the contract
-suite -- on PostgreSQL: each test process starts its own throwaway server (mock_server/pgcluster.py) and
+suite -- on PostgreSQL: each test process starts its own throwaway server (mock_server/store/pgcluster.py) and
 sets ``STERLING_MOCK_DB_REDIRECT`` so every store it or its child processes open lands in a fresh schema
 there.  Tests about SQLite itself carry the ``sqlite_only`` marker and skip on that pass.  Without
 PostgreSQL's binaries the whole pass skips, saying how to install them.  ``make test`` runs both passes.
@@ -13,7 +13,7 @@ import os
 
 import pytest
 
-from sterling_mock.mock_server import db, pgcluster
+from sterling_mock.mock_server.store import db, pgcluster
 
 BACKEND = os.environ.get("STERLING_MOCK_TEST_BACKEND", "sqlite").lower()
 CLUSTER = pytest.StashKey[pgcluster.Cluster]()

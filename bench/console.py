@@ -16,10 +16,10 @@ from pathlib import Path
 from flask.testing import FlaskClient
 
 from sterling_mock.mock_server import agents
-from sterling_mock.mock_server.app import create_app
+from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.console import pipeline
-from sterling_mock.mock_server.seed import SeedOptions, seed_orders
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.seeding.seed import SeedOptions, seed_orders
 
 from .queries import bulk_seed
 

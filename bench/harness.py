@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from sterling_mock.mock_server.ports import free_port
+from sterling_mock.mock_server.base.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH = "Basic " + base64.b64encode(b"admin:password").decode()

@@ -13,7 +13,7 @@ from pathlib import Path
 import requests
 
 from sterling_mock.client import SterlingClient
-from sterling_mock.mock_server.inprocess import sterling_mock
+from sterling_mock.mock_server.doors.inprocess import sterling_mock
 
 from .harness import Server, cpu_seconds, fake_server
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from sterling_mock.client.wire import from_json
 from sterling_mock.fixtures.builders import create_order_input
 from sterling_mock.fixtures.provider import sterling_faker
-from sterling_mock.mock_server.dispatch import Call, Fake
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.calls.dispatch import Call, Fake
 
 Report = Callable[[str, str], None]
 

@@ -15,8 +15,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from sterling_mock.mock_server import pgcluster
-from sterling_mock.mock_server.store import Store
+from sterling_mock.mock_server.store import pgcluster
+from sterling_mock.mock_server.store.core import Store
 
 from .harness import (
     AUTH,

@@ -21,8 +21,8 @@ import orjson
 import requests
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server.invariants import check
-from sterling_mock.mock_server.store import Store, Tx
+from sterling_mock.mock_server.domain.invariants import check
+from sterling_mock.mock_server.store.core import Store, Tx
 
 from .server import Server
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import requests
 
-from sterling_mock.mock_server.invariants import check
-from sterling_mock.mock_server.store import Store
+from sterling_mock.mock_server.domain.invariants import check
+from sterling_mock.mock_server.store.core import Store
 
 from .server import Server
 

@@ -1,6 +1,7 @@
-"""Fuzz cases for the doors beside ``/invoke``: resources (GET/PATCH/PUT/DELETE with operator query strings),
-``executeFlow``, ``/jwt`` and ``/invoke/login``, the control plane ``/_fake/`` and the console — each as a
-raw request (method, path, query, headers, body) with the answer shape its door promises."""
+"""Fuzz requests for every door, each as a raw request (method, path, query, headers, body) with the answer
+shape its door promises: a Sterling document through REST ``/invoke``, the order resource, the interop
+servlet, ``multiApi`` and ``getPage`` (``sterling``); and beside them resources with operator query strings,
+``executeFlow``, ``/jwt`` and ``/invoke/login``, the control plane ``/_fake/`` and the console (``request_for``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from .mutate import ODD, QRY, mutate
+from .mutate import ODD, QRY, break_body, json_body, mutate, xml_body
 
 OPERATORS = ["", "~neq~", "~gt~", "~gteq~", "~lt~", "~lteq~", "~sw~", "~ew~", "~like~", "~nope~", "~"]
 ORDER_FIELDS = [
@@ -79,12 +80,18 @@ CONSOLE_CONTROLS = ["seed", "reset", "agents_run", "agents_auto", "clock", "thro
 
 @dataclass
 class Request:
-    door: str  # "rest" (Sterling envelope), "control" ({"error": ...}), "console" (HTML), "text" (jwt)
+    door: str  # "rest" (Sterling envelope), "interop", "control" ({"error": ...}), "console" (HTML), "text" (jwt)
     method: str
     path: str
     query: str = ""
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
+
+    def text(self) -> str:
+        """The exact request, to repeat by hand."""
+        headers = " ".join(f"-H '{k}: {v}'" for k, v in sorted(self.headers.items()))
+        query = f"?{self.query}" if self.query else ""
+        return f"{self.method} {self.path}{query} {headers} body={self.body[:2000]!r}"
 
 
 def _odd(rng: random.Random) -> str:
@@ -140,10 +147,9 @@ def control(rng: random.Random, key: str) -> Request:
     query = rng.choice(["", f"limit={quote(_odd(rng))}", f"api={quote(_odd(rng))}&since={quote(_odd(rng))}"])
     body = _json(rng, doc) if method in ("POST", "PUT") else b""
     headers = {"Content-Type": "application/json"}
-    if path == "/_fake/state" and method == "PUT":
-        headers["X-Sterling-Mock-Namespace"] = (
-            "fz"  # a snapshot replaces the namespace: keep default's orders
-        )
+    if (path == "/_fake/state" and method == "PUT") or path == "/_fake/reset":
+        # a snapshot or a reset replaces the namespace: keep default's orders (the pool inputs target)
+        headers["X-Sterling-Mock-Namespace"] = "fz"
     elif rng.random() < 0.1:
         headers["X-Sterling-Mock-Namespace"] = rng.choice(["fz", "", "../x", "é", "a" * 200])
     return Request("control", method, path, query, body, headers)
@@ -159,7 +165,10 @@ def console(rng: random.Random, key: str) -> Request:
     if rng.random() < 0.5:
         path = f"/_fake/console/orders/{rng.choice([key, 'nope'])}/{rng.choice(CONSOLE_ACTIONS)}"
     else:
-        path = f"/_fake/console/controls/{rng.choice(CONSOLE_CONTROLS)}"
+        control = rng.choice(CONSOLE_CONTROLS)
+        path = f"/_fake/console/controls/{control}"
+        if control == "reset":  # keep default's orders (the pool inputs target)
+            query = "ns=fz&" + query.partition("&")[2]
     form = "&".join(
         f"{n}={quote(_odd(rng))}" for n in rng.sample(["orders", "seed", "steps", "to", "set"], 2)
     )
@@ -178,3 +187,152 @@ def request_for(rng: random.Random, keys: list[str], orders: dict[str, dict[str,
     if door == "session":
         return session(rng)
     return control(rng, key) if door == "control" else console(rng, key)
+
+
+# ------------------------------------------------------------------------------ Sterling documents, every door
+
+#: The stored template every full-template read names (``PUT /_fake/templates/fuzzFull`` at the start of a run).
+FULL_TEMPLATE_ID = "fuzzFull"
+FULL_TEMPLATE: dict[str, Any] = {
+    "Order": {
+        "Notes": {"Note": [{}]},
+        "Extn": {},
+        "OrderDates": {"OrderDate": [{}]},
+        "References": {"Reference": [{}]},
+        "Instructions": {"Instruction": [{}]},
+        "PriceInfo": {},
+        "OverallTotals": {},
+        "PersonInfoShipTo": {},
+        "PersonInfoBillTo": {},
+        "PersonInfoContact": {},
+        "PaymentMethods": {"PaymentMethod": [{}]},
+        "HeaderCharges": {"HeaderCharge": [{}]},
+        "HeaderTaxes": {"HeaderTax": [{}]},
+        "OrderStatuses": {"OrderStatus": [{}]},
+        "OrderLines": {
+            "OrderLine": [
+                {
+                    "Item": {},
+                    "LinePriceInfo": {},
+                    "LineOverallTotals": {},
+                    "Notes": {"Note": [{}]},
+                    "Extn": {},
+                    "OrderStatuses": {"OrderStatus": [{}]},
+                    "LineCharges": {"LineCharge": [{}]},
+                    "LineTaxes": {"LineTax": [{}]},
+                    "References": {"Reference": [{}]},
+                }
+            ]
+        },
+    }
+}
+CONTENT_TYPES = {"json": "application/json", "xml": "application/xml"}
+WRONG_TYPES = [
+    "text/plain",
+    "",
+    "application/x-www-form-urlencoded",
+    "image/png",
+    "application/json; charset=latin-1",
+]
+
+
+def _body(rng: random.Random, root: str, doc: Any, fmt: str) -> bytes:
+    body = xml_body(root, doc) if fmt == "xml" else json_body(doc, rng)
+    return break_body(rng, body, fmt) if rng.random() < 0.08 else body
+
+
+def _headers(rng: random.Random, fmt: str) -> dict[str, str]:
+    content_type = CONTENT_TYPES[fmt] if rng.random() > 0.05 else rng.choice(WRONG_TYPES)
+    headers = {"Accept": rng.choice(["application/json", "application/xml", "*/*", ""])}
+    if content_type:
+        headers["Content-Type"] = content_type
+    return headers
+
+
+def _template_query(rng: random.Random) -> str:
+    return f"_templateId={FULL_TEMPLATE_ID}" if rng.random() < 0.15 else ""
+
+
+def invoke(rng: random.Random, api: str, root: str, doc: Any, fmt: str) -> Request:
+    return Request(
+        "rest",
+        "POST",
+        f"/smcfs/restapi/invoke/{api}",
+        _template_query(rng),
+        _body(rng, root, doc, fmt),
+        _headers(rng, fmt),
+    )
+
+
+def order_resource(rng: random.Random, api: str, root: str, doc: Any, fmt: str, key: str) -> Request:
+    """The order resource's verb for the API (createOrder POST, getOrderDetails GET, changeOrder PATCH,
+    deleteOrder DELETE, getOrderList GET with the document as query parameters)."""
+    headers = _headers(rng, fmt)
+    if api == "createOrder":
+        return Request("rest", "POST", "/smcfs/restapi/order", "", _body(rng, root, doc, fmt), headers)
+    if api == "deleteOrder":
+        return Request("rest", "DELETE", f"/smcfs/restapi/order/{key}", "", b"", headers)
+    if api == "getOrderDetails":
+        return Request("rest", "GET", f"/smcfs/restapi/order/{key}", _template_query(rng), b"", headers)
+    if api == "getOrderList" or not isinstance(doc, dict):
+        flat = doc if isinstance(doc, dict) else {}
+        query = "&".join(
+            f"{quote(str(k))}={quote(str(v))}" for k, v in flat.items() if not isinstance(v, (dict, list))
+        )
+        return Request("rest", "GET", "/smcfs/restapi/order", query, b"", headers)
+    return Request("rest", "PATCH", f"/smcfs/restapi/order/{key}", "", _body(rng, root, doc, fmt), headers)
+
+
+def interop(rng: random.Random, api: str, root: str, doc: Any) -> Request:
+    data = _body(rng, root, doc, "xml").decode("utf-8", "surrogatepass")
+    fields = [
+        ("InteropApiName", api),
+        ("YFSEnvironment.userId", "admin"),
+        ("YFSEnvironment.password", "password"),
+        ("InteropApiData", data),
+    ]
+    if rng.random() < 0.15:
+        fields.append(("TemplateData", xml_body("Order", FULL_TEMPLATE["Order"]).decode()))
+    if rng.random() < 0.05:
+        fields.append(("IsFlow", rng.choice(["Y", "N", "x"])))
+    form = "&".join(f"{name}={quote(value, safe='', errors='surrogatepass')}" for name, value in fields)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": "none"}
+    return Request("interop", "POST", "/smcfs/interop/InteropHttpServlet", "", form.encode(), headers)
+
+
+def multi_api(rng: random.Random, calls: list[tuple[str, str, Any]], fmt: str) -> Request:
+    """``multiApi`` running each (API, root, document); the wrapper itself bent now and then."""
+    entries: list[dict[str, Any]] = []
+    for api, root, doc in calls:
+        entry: dict[str, Any] = {"Name": api, "Input": {root: doc}}
+        if rng.random() < 0.2:
+            entry["Template"] = FULL_TEMPLATE if root == "Order" else {root: {}}
+        entries.append(entry)
+    wrapper: dict[str, Any] = {"API": entries}
+    if rng.random() < 0.15:
+        wrapper = mutate(rng, wrapper, 1)
+    return Request(
+        "rest",
+        "POST",
+        "/smcfs/restapi/invoke/multiApi",
+        "",
+        _body(rng, "MultiApi", wrapper, fmt),
+        _headers(rng, fmt),
+    )
+
+
+def get_page(rng: random.Random, api: str, root: str, doc: Any, fmt: str) -> Request:
+    page: dict[str, Any] = {
+        "PageNumber": rng.choice(["1", "2", "0", "-1", "x", "999999"]),
+        "PageSize": rng.choice(["1", "5", "50", "0", "x"]),
+        "PaginationStrategy": rng.choice(["GENERIC", "NEXTPAGE", "NOPE"]),
+        "Refresh": rng.choice(["N", "Y"]),
+        "API": {"IsFlow": "N", "Name": api, "Input": {root: doc}},
+    }
+    if rng.random() < 0.3:
+        page["API"]["Template"] = {f"{root}List": {root: [{}]}}
+    if rng.random() < 0.15:
+        page = mutate(rng, page, 1)
+    return Request(
+        "rest", "POST", "/smcfs/restapi/invoke/getPage", "", _body(rng, "Page", page, fmt), _headers(rng, fmt)
+    )

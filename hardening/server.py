@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from sterling_mock.mock_server.ports import free_port
+from sterling_mock.mock_server.base.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,9 +20,9 @@ import requests
 
 from bench.harness import process_tree, rss_mib
 from sterling_mock.mock_server.apis.multi import PAGE_SET_KEEP
-from sterling_mock.mock_server.invariants import check
-from sterling_mock.mock_server.settings import Settings
-from sterling_mock.mock_server.store import Store
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.domain.invariants import check
+from sterling_mock.mock_server.store.core import Store
 
 from .server import Server
 

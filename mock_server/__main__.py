@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .db import database_errors, describe, redact
-from .settings import DURABILITY, Settings, parse_users
+from sterling_mock.mock_server.base.settings import DURABILITY, Settings, parse_users
+from sterling_mock.mock_server.store.db import database_errors, describe, redact
 
 
 def _add_server_options(parser: argparse.ArgumentParser) -> None:
@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--namespace", default="default")
     _add_server_options(seed)
 
-    from .control.cli import add_parsers, add_remote_seed
+    from sterling_mock.mock_server.control.cli import add_parsers, add_remote_seed
 
     add_remote_seed(seed)
     add_parsers(sub)  # reset, summary, faults, clock, journal, throttle, agents, advance, state (--url)
@@ -133,7 +133,7 @@ def banner(settings: Settings, orders: int, example: tuple[str, str] | None = No
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .server import serve
+    from sterling_mock.mock_server.doors.server import serve
 
     settings = _settings(
         args,
@@ -156,8 +156,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_seed(args: argparse.Namespace) -> int:
     import time
 
-    from .dispatch import Fake
-    from .seed import seed_orders
+    from sterling_mock.mock_server.calls.dispatch import Fake
+    from sterling_mock.mock_server.seeding.seed import seed_orders
 
     settings = _settings(args)
     fake = Fake(settings)
@@ -173,7 +173,7 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def _control_cli() -> Any:
-    from .control import cli
+    from sterling_mock.mock_server.control import cli
 
     return cli
 

@@ -20,14 +20,14 @@ import random
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sterling_mock.client.wire import Doc, as_list
-
-from . import clock, statuses
-from .errors import SterlingError
-from .journal import side_write
+from sterling_mock.mock_server.base.errors import SterlingError
+from sterling_mock.mock_server.calls.journal import side_write
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.orders import statuses
 
 if TYPE_CHECKING:
-    from .dispatch import Fake
-    from .store import Tx
+    from sterling_mock.mock_server.calls.dispatch import Fake
+    from sterling_mock.mock_server.store.core import Tx
 
 KV_CONFIG = "_agents"
 KV_STATE = "_agents_state"
@@ -191,7 +191,7 @@ def _choose(code: str, settings: dict[str, Any], dice: random.Random) -> tuple[s
 
 
 def _call(fake: Fake, ns: str, api: str, doc: Doc, progid: str, transport: str) -> Doc:
-    from .dispatch import Call
+    from sterling_mock.mock_server.calls.dispatch import Call
 
     output = fake.invoke(Call(api=api, ns=ns, user=AGENT_USER, transport=transport, progid=progid), doc)
     return output.doc or {}

@@ -26,9 +26,8 @@ if TYPE_CHECKING:
     import subprocess
 
     from sterling_mock.client import SterlingClient
-
-    from .control.helper import FakeControl
-    from .inprocess import sterling_mock
+    from sterling_mock.mock_server.control.helper import FakeControl
+    from sterling_mock.mock_server.doors.inprocess import sterling_mock
 
 ENV_PREFIX = "PYTEST_STERLING_"
 NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
@@ -143,7 +142,7 @@ def start_server(folder: Path, *args: str, timeout: float = 60.0) -> SterlingSer
 
     import requests
 
-    from .ports import free_port
+    from sterling_mock.mock_server.base.ports import free_port
 
     port = free_port()
     log_path = folder / f"sterling-mock-{port}.log"
@@ -279,7 +278,7 @@ class Sterling:
         if not self.server.is_fake:
             raise NoControlPlane(f"{self.server.url} is a real Sterling: it has no /_fake/ control plane")
         if self._control is None:
-            from .control.helper import FakeControl
+            from sterling_mock.mock_server.control.helper import FakeControl
 
             self._control = FakeControl(self.server.url, self.namespace, self.server.control_token)
         return self._control
@@ -351,7 +350,7 @@ def sterling(sterling_server: SterlingServer) -> Iterator[Sterling]:
 def sterling_inprocess() -> Iterator[Sterling]:
     """The same helpers with no server: every ``requests`` call to a ``/smcfs/`` or ``/_fake/`` URL, on any
     host, is served by a fake in this process, empty for each test (``.mock`` is the ``sterling_mock``)."""
-    from .inprocess import sterling_mock
+    from sterling_mock.mock_server.doors.inprocess import sterling_mock
 
     with sterling_mock() as mock:
         handle = Sterling(SterlingServer(mock.url), mock=mock)

@@ -81,7 +81,7 @@ def main() -> int:
     lines.append("")
     lines.append("## What each API does and leaves out\n")
     lines.append(
-        "Collected from the API functions' docstrings (`mock_server/apis/`, `mock_server/flows.py`).\n"
+        "Collected from the API functions' docstrings (`mock_server/apis/`, `mock_server/apis/flows.py`).\n"
     )
     for name, spec in sorted(APIS.items()):
         doc = inspect.cleandoc(spec.fn.__doc__ or "(no notes)")

@@ -17,9 +17,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sterling_mock.client.wire import Doc, from_json, from_xml, to_json, to_xml
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.ports import free_port
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.ports import free_port
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
 
 pytest_plugins = ["pytester"]
 
@@ -97,7 +97,7 @@ def fmt(request: pytest.FixtureRequest) -> str:
 
 def order_count(db: str, ns: str = "") -> int:
     """Orders in a store (all namespaces, or one), through the store itself: SQLite or PostgreSQL alike."""
-    from sterling_mock.mock_server.store import Store
+    from sterling_mock.mock_server.store.core import Store
 
     store = Store(db)
     try:

@@ -75,8 +75,8 @@ def test_random_moves_are_seeded(api: Api, ctl: Ctl) -> None:
 def test_one_seed_moves_the_same_orders_whenever_the_book_was_made() -> None:
     """Moves are drawn by each order's natural key: its OrderHeaderKey carries the time it was made, so a draw
     by key moved different orders in a book made at another time."""
-    from sterling_mock.mock_server.app import create_app
-    from sterling_mock.mock_server.settings import Settings
+    from sterling_mock.mock_server.base.settings import Settings
+    from sterling_mock.mock_server.doors.app import create_app
 
     runs = []
     for when in ("2025-01-01T00:00:00Z", "2026-06-30T12:34:56Z"):
@@ -149,8 +149,8 @@ def test_advance_one_order_through_the_apis(api: Api, ctl: Ctl, target: str) -> 
 def test_one_seed_gives_the_same_statuses_whenever_it_runs() -> None:
     """Each order's status is drawn by its position: keys carry the time of the run (a draw by key made this
     book, and the test below, differ from run to run)."""
-    from sterling_mock.mock_server.app import create_app
-    from sterling_mock.mock_server.settings import Settings
+    from sterling_mock.mock_server.base.settings import Settings
+    from sterling_mock.mock_server.doors.app import create_app
 
     books = []
     for when in ("2025-01-01T00:00:00Z", "2026-06-30T12:34:56Z"):

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Flask
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server import audit
-from sterling_mock.mock_server.context import Ctx
+from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.orders import audit
 from tests.conftest import Api
 from tests.test_changes import ORDER
 from tests.test_lists import at, fake_of

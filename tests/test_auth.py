@@ -8,9 +8,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sterling_mock.mock_server import clock
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.doors.app import create_app
 from tests.conftest import BASIC
 
 URL = "/smcfs/restapi/invoke/createOrder"

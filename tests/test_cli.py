@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from sterling_mock.mock_server import clock
-from sterling_mock.mock_server.dispatch import Fake
-from sterling_mock.mock_server.seed import seed_orders
-from sterling_mock.mock_server.settings import Settings
-from sterling_mock.mock_server.store import Store
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.calls.dispatch import Fake
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.seeding.seed import seed_orders
+from sterling_mock.mock_server.store.core import Store
 from tests.conftest import ROOT, LiveServer, order_count
 
 

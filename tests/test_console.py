@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from sterling_mock.fixtures.builders import create_order_input
 from sterling_mock.fixtures.provider import sterling_faker
-from sterling_mock.mock_server.seed import SeedOptions, seed_orders
+from sterling_mock.mock_server.seeding.seed import SeedOptions, seed_orders
 
 from .conftest import BASIC, Api
 

@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 
 from sterling_mock.fixtures.builders import create_order_input
 from sterling_mock.fixtures.provider import sterling_faker
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
 
 from .conftest import Api
 

@@ -12,8 +12,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sterling_mock.mock_server import db, pgcluster
-from sterling_mock.mock_server.store import KEY_BYTES, Store
+from sterling_mock.mock_server.store import db, pgcluster
+from sterling_mock.mock_server.store.core import KEY_BYTES, Store
 from tests.conftest import BASIC, ROOT, Api
 
 
@@ -183,7 +183,7 @@ def test_an_older_store_is_migrated_when_opened(tmp_path: Path) -> None:
 
 def test_the_banner_never_shows_the_database_password() -> None:
     from sterling_mock.mock_server.__main__ import banner
-    from sterling_mock.mock_server.settings import Settings
+    from sterling_mock.mock_server.base.settings import Settings
 
     text = banner(Settings(db="postgresql://sterling:s3cret@db.example:5432/fake"), 0)
     assert "postgresql://sterling:***@db.example:5432/fake" in text and "s3cret" not in text
@@ -201,8 +201,8 @@ def test_an_unreachable_database_is_one_clear_line(capsys: pytest.CaptureFixture
 
 @pytest.mark.postgres
 def test_a_database_restart_costs_no_failed_call() -> None:
-    from sterling_mock.mock_server.app import create_app
-    from sterling_mock.mock_server.settings import Settings
+    from sterling_mock.mock_server.base.settings import Settings
+    from sterling_mock.mock_server.doors.app import create_app
 
     try:
         cluster = pgcluster.start(password=False)
@@ -227,7 +227,7 @@ def test_a_render_of_an_older_document_never_lands_after_a_write(app: Flask, api
     document while a write is in flight must wait for the write and then be dropped (SQLite has one writer)."""
     import threading
 
-    from sterling_mock.mock_server.journal import side_write
+    from sterling_mock.mock_server.calls.journal import side_write
 
     store: Store = app.extensions["sterling_mock"].store
     if store.dialect != "postgresql":
@@ -259,7 +259,8 @@ def test_a_render_of_an_older_document_never_lands_after_a_write(app: Flask, api
 def test_an_sqlite_fake_never_loads_the_postgresql_driver() -> None:
     """psycopg and its pool weigh ~22 MiB in each worker: an SQLite fake must not pay for them."""
     code = (
-        "import sys; from mock_server.server import prepare; from mock_server.settings import Settings; "
+        "import sys; from sterling_mock.mock_server.doors.server import prepare; "
+        "from sterling_mock.mock_server.base.settings import Settings; "
         "prepare(Settings(db=':memory:', demo_orders=0)); print('psycopg' in sys.modules)"
     )
     env = {k: v for k, v in os.environ.items() if k != db.REDIRECT_ENV}
@@ -313,7 +314,7 @@ def test_a_server_left_by_a_killed_run_is_stopped_by_the_next_start() -> None:
 
     if pgcluster.binaries() is None:
         pytest.skip(pgcluster.INSTALL_HINT)
-    code = "from mock_server import pgcluster; c = pgcluster.start(password=False); print(c.root, flush=True); input()"
+    code = "from sterling_mock.mock_server.store import pgcluster; c = pgcluster.start(password=False); print(c.root, flush=True); input()"
     with subprocess.Popen(
         [sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as child:

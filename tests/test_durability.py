@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from sterling_mock.mock_server import store as store_module
-from sterling_mock.mock_server.settings import Settings
-from sterling_mock.mock_server.store import Store
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.store import core as store_module
+from sterling_mock.mock_server.store.core import Store
 
 pytestmark = pytest.mark.sqlite_only  # PostgreSQL: FULL and STRICT are synchronous_commit on (db.py)
 

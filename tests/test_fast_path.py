@@ -16,9 +16,9 @@ import pytest
 from flask import Flask
 from werkzeug.test import EnvironBuilder
 
-from sterling_mock.mock_server import rest
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors import rest
+from sterling_mock.mock_server.doors.app import create_app
 
 BASIC = "Basic " + base64.b64encode(b"admin:password").decode()
 WRONG = "Basic " + base64.b64encode(b"admin:nope").decode()

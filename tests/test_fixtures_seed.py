@@ -14,10 +14,11 @@ from flask.testing import FlaskClient
 
 from sterling_mock.client.wire import as_list
 from sterling_mock.fixtures.validate import validate
-from sterling_mock.mock_server import seed, statuses
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.dispatch import Fake
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.calls.dispatch import Fake
+from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.seeding import seed
 
 HEADERS = {
     "Authorization": "Basic " + base64.b64encode(b"admin:password").decode(),
@@ -30,7 +31,7 @@ FROZEN = "2025-01-27T10:17:09+00:00"
 def small_bulk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(seed, "BULK_FROM", 50)
     monkeypatch.setattr(seed, "PROTOTYPES", 12)
-    monkeypatch.setattr("sterling_mock.mock_server.seed_bulk.CHUNK", 70)  # several chunks, one left short
+    monkeypatch.setattr("sterling_mock.mock_server.seeding.bulk.CHUNK", 70)  # several chunks, one left short
 
 
 def seeded(count: int, seed_value: int = 3) -> tuple[Flask, FlaskClient]:

@@ -10,8 +10,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from sterling_mock.client.wire import as_list, from_xml, to_xml
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
 from tests.conftest import BASIC, Api
 
 FLOW = "/smcfs/restapi/executeFlow/"
@@ -157,7 +157,7 @@ def test_flows_file_and_control_plane_override(tmp_path: Path) -> None:
 
 
 def test_a_broken_flows_file_is_reported(tmp_path: Path) -> None:
-    from sterling_mock.mock_server.flows import FlowError
+    from sterling_mock.mock_server.apis.flows import FlowError
 
     path = tmp_path / "flows.json"
     path.write_text(json.dumps({"XX_Bad": {"api": "nope"}}))

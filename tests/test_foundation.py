@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sterling_mock.mock_server import clock, render
-from sterling_mock.mock_server.dispatch import Fake
+from sterling_mock.mock_server.calls.dispatch import Fake
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.orders import render
 from tests.conftest import BASIC, Api
 
 ORDER = {
@@ -241,8 +242,8 @@ def test_order_date_input_forms(api: Api) -> None:
 
 
 def test_quantity_format_setting() -> None:
-    from sterling_mock.mock_server.app import create_app
-    from sterling_mock.mock_server.settings import Settings
+    from sterling_mock.mock_server.base.settings import Settings
+    from sterling_mock.mock_server.doors.app import create_app
 
     api = Api(create_app(Settings(db=":memory:", quantity_format="int")).test_client())
     key = api("createOrder", ORDER)["OrderHeaderKey"]
@@ -252,8 +253,8 @@ def test_quantity_format_setting() -> None:
 def test_stored_template_returns_extras(tmp_path: object) -> None:
     from pathlib import Path
 
-    from sterling_mock.mock_server.app import create_app
-    from sterling_mock.mock_server.settings import Settings
+    from sterling_mock.mock_server.base.settings import Settings
+    from sterling_mock.mock_server.doors.app import create_app
 
     folder = Path(str(tmp_path))
     (folder / "withNotes.xml").write_text(

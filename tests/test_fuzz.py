@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from hardening.run import _shaped, fuzz, fuzz_doors
 from sterling_mock.mock_server.apis import APIS
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.invariants import check
-from sterling_mock.mock_server.seed import seed_orders
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.domain.invariants import check
+from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.seeding.seed import seed_orders
 from tests.conftest import BASIC
 
 SLOW = settings(

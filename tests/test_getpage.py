@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server import clock
+from sterling_mock.mock_server.domain import clock
 from tests.conftest import BASIC, Api
 from tests.test_lists import fake_of
 

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from flask.testing import FlaskClient
 
-from sterling_mock.mock_server.limits import MAX_ATTRIBUTES, MAX_ELEMENTS
+from sterling_mock.mock_server.doors.limits import MAX_ATTRIBUTES, MAX_ELEMENTS
 from tests.conftest import BASIC
 
 URL = "/smcfs/restapi/invoke/createOrder"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask.testing import FlaskClient
 
-from sterling_mock.mock_server.invariants import check
+from sterling_mock.mock_server.domain.invariants import check
 from tests.conftest import BASIC
 
 EDGE_DATES = [

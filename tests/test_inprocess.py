@@ -14,7 +14,7 @@ import requests
 import responses
 
 from sterling_mock.client import RetryPolicy, SterlingClient, ThrottledError, TransportError
-from sterling_mock.mock_server.inprocess import sterling_mock
+from sterling_mock.mock_server.doors.inprocess import sterling_mock
 from sterling_mock.mock_server.pytest_plugin import Sterling
 from tests.conftest import LiveServer
 

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sterling_mock.client.wire import as_list, from_xml, to_xml
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
 from tests.conftest import BASIC
 
 URL = "/smcfs/interop/InteropHttpServlet"

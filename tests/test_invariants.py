@@ -9,11 +9,11 @@ import orjson
 import pytest
 from flask import Flask
 
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.invariants import check
-from sterling_mock.mock_server.seed import SeedOptions, seed_orders
-from sterling_mock.mock_server.settings import Settings
-from sterling_mock.mock_server.store import Store
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.domain.invariants import check
+from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.seeding.seed import SeedOptions, seed_orders
+from sterling_mock.mock_server.store.core import Store
 from tests.conftest import BASIC
 
 MIX = {"1100": 1.0, "1500": 1.0, "3200": 1.0, "3700": 1.0, "9000": 0.5}

@@ -1,4 +1,4 @@
-"""The journal's spool (mock_server/spool.py): on an SQLite file every process appends its journal rows to a
+"""The journal's spool (mock_server/store/spool.py): on an SQLite file every process appends its journal rows to a
 file of its own, and they are settled into the journal table in batches and before every journal read.
 
 What must hold: a read sees every call that returned before it, from any worker, in call order; nothing is
@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 import requests
 
-from sterling_mock.mock_server import spool
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
-from sterling_mock.mock_server.store import Store
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.store import spool
+from sterling_mock.mock_server.store.core import Store
 from tests.conftest import BASIC, ROOT, Api, LiveServer
 from tests.test_control_support import Ctl
 
@@ -87,7 +87,7 @@ def test_a_read_sees_every_worker_s_calls_in_call_order(tmp_path: Path) -> None:
 
 _KILLED_WRITER = """
 import os, sys
-from sterling_mock.mock_server import spool
+from sterling_mock.mock_server.store import spool
 s = spool.Spool(sys.argv[1])
 for n in range(3):
     s.append(100, ("default", "2026-01-01T00:00:00.000+00:00", "admin", "rest", "getOrderList", 200, 1.0, "", "",

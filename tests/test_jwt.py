@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
 from tests.conftest import BASIC
 
 REST = "/smcfs/restapi"

@@ -9,10 +9,10 @@ import pytest
 from flask import Flask
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server import lifecycle
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.context import Ctx
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.fulfilment import lifecycle
+from sterling_mock.mock_server.doors.app import create_app
 from tests.conftest import Api
 from tests.test_lists import at, fake_of
 
@@ -418,7 +418,7 @@ def test_advance_walks_through_the_apis(app: Flask, api: Api) -> None:
 
 
 def test_advance_refuses_what_it_cannot_reach(app: Flask, api: Api) -> None:
-    from sterling_mock.mock_server.errors import InvalidTransition
+    from sterling_mock.mock_server.base.errors import InvalidTransition
 
     key = create(api)
     fake = fake_of(app)

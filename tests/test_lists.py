@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server import clock, model
-from sterling_mock.mock_server.context import Ctx
-from sterling_mock.mock_server.dispatch import Fake
+from sterling_mock.mock_server.calls.dispatch import Fake
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.orders import model
 from tests.conftest import Api
 
 
@@ -313,7 +314,7 @@ def test_a_complex_query_answers_alike_with_and_without_its_sql_prefilter(
     rest: dict[str, str],
 ) -> None:
     """The ComplexQuery's SQL prefilter (order_query._group_sql) only narrows what Python then tests."""
-    from sterling_mock.mock_server import order_query
+    from sterling_mock.mock_server.domain.queries import order_query
 
     doc = {**rest, "ComplexQuery": {"Operator": operator, op: group}}
     with_sql = api.raw("getOrderList", doc)

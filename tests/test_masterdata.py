@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server import masterdata
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.domain import masterdata
+from sterling_mock.mock_server.doors.app import create_app
 from tests.conftest import Api
 from tests.test_lifecycle import create, details, release, rows, schedule, summary
 

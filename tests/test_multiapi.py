@@ -9,7 +9,7 @@ from flask import Flask
 
 from sterling_mock.client.wire import Doc, as_list
 from sterling_mock.mock_server.apis import APIS, ApiSpec
-from sterling_mock.mock_server.context import Ctx, Output
+from sterling_mock.mock_server.domain.context import Ctx, Output
 from tests.conftest import Api
 from tests.test_lists import fake_of
 

@@ -15,12 +15,13 @@ import pytest
 from flask.testing import FlaskClient
 
 from sterling_mock.client.wire import from_json, from_xml
-from sterling_mock.mock_server import journal, spool, walcheckpoint
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.dispatch import Call, Fake
-from sterling_mock.mock_server.order_query import ORDER_FIELDS
-from sterling_mock.mock_server.query import attribute_conditions, compile_query
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.calls import journal
+from sterling_mock.mock_server.calls.dispatch import Call, Fake
+from sterling_mock.mock_server.domain.queries.order_query import ORDER_FIELDS
+from sterling_mock.mock_server.domain.queries.query import attribute_conditions, compile_query
+from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.store import spool, walcheckpoint
 from tests.conftest import BASIC, Api
 from tests.test_perf_cache import TEMPLATE, _create
 
@@ -173,7 +174,7 @@ def test_compiled_conditions_are_those_of_every_field(doc: dict[str, Any]) -> No
 
 
 def test_a_qry_type_alone_is_still_checked() -> None:
-    from sterling_mock.mock_server.errors import SterlingError
+    from sterling_mock.mock_server.base.errors import SterlingError
 
     with pytest.raises(SterlingError):
         compile_query({"OrderNoQryType": "NOPE"}, dict(ORDER_FIELDS))
@@ -278,7 +279,7 @@ def test_the_server_does_not_load_the_http_client() -> None:
     code = (
         "import sys\n"
         "from sterling_mock.mock_server.__main__ import build_parser\n"
-        "import sterling_mock.mock_server.server\n"
+        "import sterling_mock.mock_server.doors.server\n"
         "build_parser().parse_args(['serve', '--port', '1'])\n"
         "assert 'requests' not in sys.modules and 'tenacity' not in sys.modules, 'loaded'\n"
         "from sterling_mock import client\n"
@@ -338,7 +339,7 @@ def test_the_answer_format_follows_accept(accept: str, expected: str) -> None:
     from werkzeug.test import EnvironBuilder
     from werkzeug.wrappers import Request
 
-    from sterling_mock.mock_server.http import response_format
+    from sterling_mock.mock_server.doors.http import response_format
 
     headers = {"Accept": accept} if accept else {}
     assert response_format(Request(EnvironBuilder(headers=headers).get_environ())) == expected

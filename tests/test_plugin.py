@@ -145,7 +145,7 @@ import sys
 
 def test_nothing_imported_or_started(pytestconfig):
     assert pytestconfig.pluginmanager.has_plugin("sterling_mock")
-    heavy = {"requests", "flask", "sterling_mock.mock_server.app", "sterling_mock.client"} & set(sys.modules)
+    heavy = {"requests", "flask", "sterling_mock.mock_server.doors.app", "sterling_mock.client"} & set(sys.modules)
     assert not heavy
     heavy = {"sterling_mock.fixtures"} & set(sys.modules)
     assert not heavy

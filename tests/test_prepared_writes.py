@@ -10,11 +10,12 @@ import pytest
 from flask import Flask
 
 from sterling_mock.client.wire import Doc
-from sterling_mock.mock_server import apis, deferred
+from sterling_mock.mock_server import apis
 from sterling_mock.mock_server.apis.spec import ApiSpec
-from sterling_mock.mock_server.context import Ctx, Output
-from sterling_mock.mock_server.dispatch import Fake
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.calls.dispatch import Fake
+from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.store import deferred
 from tests.conftest import Api
 from tests.test_foundation import ORDER, fake_of, freeze_at
 
@@ -50,7 +51,7 @@ def _book(app: Flask, api: Api, fmt: str) -> list[Any]:
 
 
 def test_prepared_create_matches_the_classic_path(fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from sterling_mock.mock_server.app import create_app
+    from sterling_mock.mock_server.doors.app import create_app
 
     prepare = Fake._prepare
     committed: list[bool] = []  # each create that tried the prepared path: did it stay on it?

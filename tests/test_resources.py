@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import MultiDict
 
 from sterling_mock.client.wire import as_list, from_xml, to_xml
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.resources import list_input
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.doors.resources import list_input
 from tests.conftest import BASIC
 
 BASE = "/smcfs/restapi/order"

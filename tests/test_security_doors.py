@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 from flask import Flask
 
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
 from tests.conftest import BASIC
 
 TOKEN = "c0ntrol-T0ken"

@@ -3,7 +3,7 @@ is read, changed and listed through the other at once; clock, faults, throttling
 sets, the journal and resets hold on both; 16 concurrent clients across both get unique keys and order numbers
 and lose no update; two instances starting together migrate and seed once.
 
-PostgreSQL is started by the tests (mock_server/pgcluster.py) on a free loopback port in a temporary folder;
+PostgreSQL is started by the tests (mock_server/store/pgcluster.py) on a free loopback port in a temporary folder;
 without its binaries these tests skip, saying how to install them (``make test`` installs them as root).
 """
 
@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server import db, pgcluster
+from sterling_mock.mock_server.store import db, pgcluster
 from tests.conftest import LiveServer, order_count
 
 pytestmark = pytest.mark.postgres

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server.app import create_app
-from sterling_mock.mock_server.settings import Settings
-from sterling_mock.mock_server.templates import apply_template, item_template
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template
+from sterling_mock.mock_server.doors.app import create_app
 from tests.conftest import Api
 
 DOC = {

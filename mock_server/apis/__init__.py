@@ -3,9 +3,18 @@ literal ``APIS`` table (one line per API); this module merges them in one place.
 
 from __future__ import annotations
 
-from .. import flows  # executeFlow: configured services, run by every door (transports issue)
-from . import audits, changes, fulfilment, lists, multi, orders, session, shipments
-from .spec import ApiSpec
+from sterling_mock.mock_server.apis import (
+    audits,
+    changes,
+    flows,
+    fulfilment,
+    lists,
+    multi,
+    orders,
+    session,
+    shipments,
+)  # executeFlow: configured services, run by every door (transports issue)
+from sterling_mock.mock_server.apis.spec import ApiSpec
 
 FAMILIES = (session, orders, lists, changes, audits, multi, fulfilment, shipments, flows)
 

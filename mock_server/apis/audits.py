@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from sterling_mock.client.wire import Doc
-
-from .. import model
-from ..context import Ctx, Output
-from ..query import compile_query
-from ..templates import apply_template, item_template
-from .spec import ApiSpec
+from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.orders import model
+from sterling_mock.mock_server.domain.queries.query import compile_query
+from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template
 
 AUDIT_FIELDS: dict[str, str] = {
     **dict.fromkeys(

@@ -6,13 +6,13 @@ import copy
 from decimal import Decimal
 
 from sterling_mock.client.wire import Doc, as_list, child
-
-from .. import audit, clock, model, render, statuses
-from ..context import Ctx, Output
-from ..errors import ChangeNotAllowed, InvalidOrderLine, InvalidValue
-from ..query import present
-from ..templates import apply_template
-from .spec import ApiSpec
+from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.base.errors import ChangeNotAllowed, InvalidOrderLine, InvalidValue
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.orders import audit, model, render, statuses
+from sterling_mock.mock_server.domain.queries.query import present
+from sterling_mock.mock_server.domain.queries.templates import apply_template
 
 #: Attributes changeOrder never takes from its input: identity, what Sterling derives, and the call's verbs.
 FIXED = frozenset(

@@ -6,14 +6,14 @@ from decimal import Decimal
 from typing import Any
 
 from sterling_mock.client.wire import Doc, as_list, child
-
-from .. import lifecycle, model, render, statuses
-from ..context import Ctx, Output
-from ..errors import InvalidTransition, MandatoryMissing
-from ..query import compile_query, present
-from ..schema import lifecycle as sql
-from ..templates import apply_template, item_template
-from .spec import ApiSpec
+from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.base.errors import InvalidTransition, MandatoryMissing
+from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.fulfilment import lifecycle
+from sterling_mock.mock_server.domain.orders import model, render, statuses
+from sterling_mock.mock_server.domain.queries.query import compile_query, present
+from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template
+from sterling_mock.mock_server.store.schema import lifecycle as sql
 
 ORDER_KEYS = ("DocumentType", "OrderNo", "OrderHeaderKey", "EnterpriseCode")
 

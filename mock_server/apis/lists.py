@@ -10,10 +10,11 @@ from typing import Any
 import orjson
 
 from sterling_mock.client.wire import Doc, child, from_json, from_xml, to_jsonable, to_xml, xml_fragment
-
-from .. import cache, journal, render
-from ..context import Ctx, Output
-from ..order_query import (
+from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.calls import journal
+from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.orders import render
+from sterling_mock.mock_server.domain.queries.order_query import (
     OrderView,
     compile_lines,
     compile_orders,
@@ -22,9 +23,9 @@ from ..order_query import (
     row_of,
     search,
 )
-from ..query import CompiledQuery, present
-from ..templates import apply_template, item_template, needs_full_order
-from .spec import ApiSpec
+from sterling_mock.mock_server.domain.queries.query import CompiledQuery, present
+from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template, needs_full_order
+from sterling_mock.mock_server.store import cache
 
 
 @dataclass

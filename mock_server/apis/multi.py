@@ -8,10 +8,9 @@ from typing import Any
 import orjson
 
 from sterling_mock.client.wire import Doc, as_list, child, to_json, to_jsonable, to_xml
-
-from .. import clock, pages
-from ..context import Ctx, Output
-from ..errors import (
+from sterling_mock.mock_server.apis import pages
+from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.base.errors import (
     InvalidPageRequest,
     InvalidValue,
     MandatoryMissing,
@@ -19,8 +18,9 @@ from ..errors import (
     SterlingError,
     UnknownApi,
 )
-from ..query import present
-from .spec import ApiSpec
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.queries.query import present
 
 #: Virtual seconds a GENERIC result set lives, and how many a namespace keeps [INF: IBM keeps them in the
 #: application server's cache; both are settings when the installation defines them].
@@ -30,7 +30,7 @@ PAGED = {"getOrderList": "orders", "getOrderLineList": "lines", "getOrderDetails
 
 
 def _lookup(name: str) -> ApiSpec:
-    from . import APIS  # the table imports this module: look it up at call time
+    from sterling_mock.mock_server.apis import APIS  # the table imports this module: look it up at call time
 
     spec = APIS.get(name)
     if spec is None:

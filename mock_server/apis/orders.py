@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from sterling_mock.client.wire import Doc
-
-from .. import audit, cache, model, render, statuses
-from ..context import Ctx, Output
-from ..errors import ChangeNotAllowed, InvalidValue
-from ..templates import apply_template
-from .spec import ApiSpec
+from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.base.errors import ChangeNotAllowed, InvalidValue
+from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.orders import audit, model, render, statuses
+from sterling_mock.mock_server.domain.queries.templates import apply_template
+from sterling_mock.mock_server.store import cache
 
 
 def create_order(ctx: Ctx, doc: Doc) -> Output:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from sterling_mock.client.wire import Doc
-
-from .. import auth
-from ..context import Ctx, Output
-from ..errors import NotAuthenticated
-from .spec import ApiSpec
+from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.base.errors import NotAuthenticated
+from sterling_mock.mock_server.calls import auth
+from sterling_mock.mock_server.domain.context import Ctx, Output
 
 
 def login(ctx: Ctx, doc: Doc) -> Output:

@@ -4,15 +4,15 @@ getShipmentList, getShipmentListForOrder (the shipment model lives in ``shipping
 from __future__ import annotations
 
 from sterling_mock.client.wire import Doc, as_list
-
-from .. import model, shipping
-from ..context import Ctx, Output
-from ..errors import QuantityNotReleased, ShipmentClosed, ShipmentNodeConflict
-from ..query import compile_query, present
-from ..schema import lifecycle as sql
-from ..templates import apply_template
-from .fulfilment import list_doc
-from .spec import ApiSpec
+from sterling_mock.mock_server.apis.fulfilment import list_doc
+from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.base.errors import QuantityNotReleased, ShipmentClosed, ShipmentNodeConflict
+from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.fulfilment import shipping
+from sterling_mock.mock_server.domain.orders import model
+from sterling_mock.mock_server.domain.queries.query import compile_query, present
+from sterling_mock.mock_server.domain.queries.templates import apply_template
+from sterling_mock.mock_server.store.schema import lifecycle as sql
 
 # ------------------------------------------------------------------------------------------ the APIs
 

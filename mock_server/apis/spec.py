@@ -6,8 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sterling_mock.client.wire import Doc
-
-from ..context import Ctx, Output
+from sterling_mock.mock_server.domain.context import Ctx, Output
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..dispatch import Fake
-from ..http import same_origin
+from sterling_mock.mock_server.calls.dispatch import Fake
+from sterling_mock.mock_server.doors.http import same_origin
 
 bp = Blueprint(
     "console",
@@ -141,6 +141,6 @@ def refuse_if_read_only() -> None:
         )
 
 
-from . import actions, pages  # noqa: E402  (route modules register on ``bp``)
+from sterling_mock.mock_server.console import actions, pages  # noqa: E402  (route modules register on ``bp``)
 
 __all__ = ["USER", "ConsoleError", "actions", "bp", "fake", "link", "namespace", "page", "pages"]

@@ -16,14 +16,16 @@ from flask import redirect, request
 from werkzeug.wrappers import Response
 
 from sterling_mock.client.wire import Doc
-
-from .. import agents, clock, faults, statuses, throttle
-from ..control import ControlError
-from ..control.clockwork import parse_duration
-from ..dispatch import Call
-from ..errors import SterlingError
-from ..journal import side_write
-from . import USER, bp, fake, link, namespace, refuse_if_read_only
+from sterling_mock.mock_server import agents
+from sterling_mock.mock_server.base.errors import SterlingError
+from sterling_mock.mock_server.calls import faults, throttle
+from sterling_mock.mock_server.calls.dispatch import Call
+from sterling_mock.mock_server.calls.journal import side_write
+from sterling_mock.mock_server.console import USER, bp, fake, link, namespace, refuse_if_read_only
+from sterling_mock.mock_server.control import ControlError
+from sterling_mock.mock_server.control.clockwork import parse_duration
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.orders import statuses
 
 MAX_SEED = 50_000
 
@@ -151,7 +153,7 @@ def _int(name: str, low: int, high: int, default: int | None = None) -> int:
 
 
 def _seed(ns: str) -> str:
-    from ..seed import seed_orders
+    from sterling_mock.mock_server.seeding.seed import seed_orders
 
     count = _int("orders", 1, MAX_SEED)
     created = seed_orders(fake(), ns, count, seed=_int("seed", 0, 2**31, fake().settings.seed))

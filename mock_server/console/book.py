@@ -22,8 +22,8 @@ from typing import Any
 
 import orjson
 
-from .. import statuses
-from ..store import Tx
+from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.store.core import Tx
 
 PAGE_SIZES = (25, 50, 100)
 SEARCH_BUDGET = 5_000

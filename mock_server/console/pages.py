@@ -14,11 +14,23 @@ import orjson
 from flask import Response, request
 
 from sterling_mock.client.wire import Doc, as_list, from_json, to_json, to_xml
-
-from .. import agents, clock, faults, journal, statuses, throttle
-from ..dispatch import Call
-from ..errors import SterlingError
-from . import USER, ConsoleError, book, bp, fake, link, namespace, page, pipeline
+from sterling_mock.mock_server import agents
+from sterling_mock.mock_server.base.errors import SterlingError
+from sterling_mock.mock_server.calls import faults, journal, throttle
+from sterling_mock.mock_server.calls.dispatch import Call
+from sterling_mock.mock_server.console import (
+    USER,
+    ConsoleError,
+    book,
+    bp,
+    fake,
+    link,
+    namespace,
+    page,
+    pipeline,
+)
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.orders import statuses
 
 JOURNAL_PAGE = 100
 

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from sterling_mock.client.wire import as_list
-
-from .. import clock, statuses
-from ..journal import side_write
+from sterling_mock.mock_server.calls.journal import side_write
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.orders import statuses
 
 if TYPE_CHECKING:
-    from ..dispatch import Fake
-    from ..store import Tx
+    from sterling_mock.mock_server.calls.dispatch import Fake
+    from sterling_mock.mock_server.store.core import Tx
 
 EXACT_ORDERS = 100_000
 EXACT_QTY = 5_000

@@ -14,8 +14,8 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, current_app, request
 
-from ..dispatch import TEMPLATES_NS, Fake
-from ..http import NAMESPACE_HEADER, same_origin
+from sterling_mock.mock_server.calls.dispatch import TEMPLATES_NS, Fake
+from sterling_mock.mock_server.doors.http import NAMESPACE_HEADER, same_origin
 
 bp = Blueprint("control", __name__, url_prefix="/_fake")
 VERSION = "0.1.0"
@@ -132,7 +132,7 @@ def _int_field(data: dict[str, Any], name: str, default: int, low: int, high: in
 @bp.post("/seed")
 def seed() -> Response:
     """``{"orders": N, "seed": S}`` (+ ``enterprises``, ``statuses``, ``from``, ``to``)."""
-    from ..seed import SeedOptions, seed_orders
+    from sterling_mock.mock_server.seeding.seed import SeedOptions, seed_orders
 
     data = body()
     count = _int_field(data, "orders", 100, 0, 1_000_000)
@@ -171,7 +171,7 @@ def delete_template(template_id: str) -> Response:
     return no_content()
 
 
-from . import clockwork, records, rules  # noqa: E402  (route modules register on ``bp``)
-from . import flows as flows  # noqa: E402  (services of mock_server/flows.py; the transports issue)
+from sterling_mock.mock_server.control import clockwork, records, rules  # noqa: E402  (route modules register on ``bp``)
+from sterling_mock.mock_server.control import flows as flows  # noqa: E402  (services of mock_server/apis/flows.py; the transports issue)
 
 __all__ = ["ControlError", "bp", "clockwork", "error_response", "records", "rules"]

@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the helper brings in requests: loaded by the commands that talk to a fake, not by serve
-    from .helper import FakeControl
+    from sterling_mock.mock_server.control.helper import FakeControl
 
 COMMANDS = ("reset", "summary", "faults", "clock", "journal", "throttle", "agents", "advance", "state")
 DEFAULT_URL = "http://127.0.0.1:9080"
@@ -112,21 +112,21 @@ def seed_remote(args: argparse.Namespace) -> int:
         options["statuses"] = {p[0]: float(p[1]) if len(p) > 1 else 1.0 for p in parts}
     if args.enterprises:
         options["enterprises"] = [e for e in args.enterprises.split(",") if e]
-    from .helper import FakeControl
+    from sterling_mock.mock_server.control.helper import FakeControl
 
     with FakeControl(args.url, args.namespace, args.token) as fc:
         return _print({"created": fc.seed(args.orders, args.seed, **options)})
 
 
 def _usage(message: str) -> Exception:
-    from .helper import FakeControlError
+    from sterling_mock.mock_server.control.helper import FakeControlError
 
     return FakeControlError(400, "USAGE", message)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run one control subcommand; 0 on success, 1 when the fake refused, 2 when it cannot be reached."""
-    from .helper import FakeControl, FakeControlError
+    from sterling_mock.mock_server.control.helper import FakeControl, FakeControlError
 
     try:
         with FakeControl(args.url, args.namespace, args.token) as fc:

@@ -8,9 +8,10 @@ from typing import Any
 
 from flask import Response
 
-from .. import agents, clock
-from ..errors import SterlingError
-from . import ControlError, body, bp, fake, invalid, json_response, namespace
+from sterling_mock.mock_server import agents
+from sterling_mock.mock_server.base.errors import SterlingError
+from sterling_mock.mock_server.control import ControlError, body, bp, fake, invalid, json_response, namespace
+from sterling_mock.mock_server.domain import clock
 
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 

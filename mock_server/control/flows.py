@@ -1,13 +1,21 @@
-"""Control routes for configured services (``mock_server/flows.py``), per namespace."""
+"""Control routes for configured services (``mock_server/apis/flows.py``), per namespace."""
 
 from __future__ import annotations
 
 from flask import Response
 
-from .. import flows
-from ..apis import APIS
-from ..errors import InvalidServiceDefinition
-from . import ControlError, body, bp, fake, invalid, json_response, namespace, no_content
+from sterling_mock.mock_server.apis import APIS, flows
+from sterling_mock.mock_server.base.errors import InvalidServiceDefinition
+from sterling_mock.mock_server.control import (
+    ControlError,
+    body,
+    bp,
+    fake,
+    invalid,
+    json_response,
+    namespace,
+    no_content,
+)
 
 
 def _define(name: str | None) -> Response:

@@ -5,11 +5,22 @@ from __future__ import annotations
 import orjson
 from flask import Response, request
 
-from .. import clock, db, faults, journal, model, snapshot, throttle
-from ..context import Ctx
-from ..errors import SterlingError
-from ..store import Tx
-from . import ControlError, bp, fake, invalid, json_response, namespace, no_content
+from sterling_mock.mock_server.base.errors import SterlingError
+from sterling_mock.mock_server.calls import faults, journal, throttle
+from sterling_mock.mock_server.control import (
+    ControlError,
+    bp,
+    fake,
+    invalid,
+    json_response,
+    namespace,
+    no_content,
+)
+from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.orders import model
+from sterling_mock.mock_server.store import db, snapshot
+from sterling_mock.mock_server.store.core import Tx
 
 
 def _time_arg(name: str) -> str:

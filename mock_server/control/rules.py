@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from flask import Response
 
-from .. import faults, throttle
-from ..journal import side_write
-from . import ControlError, body, bp, fake, invalid, json_response, namespace, no_content
+from sterling_mock.mock_server.calls import faults, throttle
+from sterling_mock.mock_server.calls.journal import side_write
+from sterling_mock.mock_server.control import (
+    ControlError,
+    body,
+    bp,
+    fake,
+    invalid,
+    json_response,
+    namespace,
+    no_content,
+)
 
 
 @bp.get("/faults")

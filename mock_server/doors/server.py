@@ -1,0 +1,92 @@
+"""Serving under gunicorn (sync workers: CPU-bound handlers beat gthread here, shared/performance-notes.md)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from flask import Flask
+from gunicorn.app.base import BaseApplication
+from gunicorn.workers.sync import SyncWorker
+
+from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.doors.app import create_app
+
+
+class _Gunicorn(BaseApplication):  # type: ignore[misc]
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.application = app
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Flask:
+        return self.application
+
+
+def prepare(settings: Settings) -> tuple[Flask, int, tuple[str, str] | None]:
+    """Create the app, seed an empty store with demo orders, and release the master's connection."""
+    app = create_app(settings)
+    fake = app.extensions["sterling_mock"]
+    with fake.store.startup():  # instances starting together on one PostgreSQL database seed it once
+        with fake.store.read() as tx:
+            count = tx.count_orders("default")
+        if count == 0 and settings.demo_orders > 0:
+            from sterling_mock.mock_server.seeding.seed import seed_orders
+
+            count = seed_orders(fake, "default", settings.demo_orders, seed=settings.seed)
+    with fake.store.read() as tx:
+        row = tx.conn.execute(
+            "SELECT enterprise_code, order_no FROM orders WHERE ns='default' ORDER BY id LIMIT 1"
+        ).fetchone()
+    fake.store.close()  # never carry a connection across fork
+    return app, count, (row[0], row[1]) if row else None
+
+
+def serve(settings: Settings, *, quiet: bool = False) -> None:
+    from sterling_mock.mock_server.__main__ import banner
+
+    app, count, example = prepare(settings)
+    if not quiet:
+        print(banner(settings, count, example), flush=True)
+    options = {
+        "bind": f"[{settings.host}]:{settings.port}"
+        if ":" in settings.host
+        else f"{settings.host}:{settings.port}",
+        "workers": max(1, settings.workers),
+        "worker_class": "sterling_mock.mock_server.doors.server.BoundedSyncWorker",
+        "loglevel": settings.log_level,
+        # request lines only when asked for (the pytest plugin shows them beside a failing test)
+        "accesslog": "-" if settings.log_level.lower() in ("info", "debug") else None,
+        # the path without its query string: the servlet and login tokens carry secrets there
+        "access_log_format": '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms',
+        "errorlog": "-",
+        "timeout": 60,
+        "graceful_timeout": 5,
+        "keepalive": 5,
+        # bounded request lines and headers: slow or oversized uploads fail fast
+        "limit_request_line": 8190,
+        "limit_request_fields": 100,
+        "preload_app": True,
+        "post_fork": _post_fork,
+    }
+    _Gunicorn(app, options).run()
+    sys.exit(0)
+
+
+class BoundedSyncWorker(SyncWorker):  # type: ignore[misc]
+    """gunicorn's sync worker with a timeout on each client socket, so a client that stops sending mid-request
+    costs a worker at most ``request_timeout`` seconds (then HTTP 408, or the connection closed while headers
+    were still arriving)."""
+
+    def handle(self, listener: Any, client: Any, addr: Any) -> None:
+        client.settimeout(self.app.application.extensions["sterling_mock"].settings.request_timeout)
+        super().handle(listener, client, addr)
+
+
+def _post_fork(server: Any, worker: Any) -> None:
+    app = server.app.application
+    app.extensions["sterling_mock"].store.after_fork()

@@ -1,0 +1,189 @@
+"""SQLite WAL checkpoints off the request path: one background thread per worker process.
+
+Every read call appends a journal row (14 WAL pages or so), so the write-ahead log passes SQLite's automatic
+checkpoint threshold (1,000 pages) every ~70 calls, and the call whose commit crosses it runs the checkpoint
+itself: two fsyncs (the WAL, then the database file) and the page copies, 5–18 ms on these disks, inside one
+request (bench/README.md).  Here the bookkeeping connection (journal.py) and the connection of every API
+write (``adopt``) raise their threshold to ``SIDE_AUTOCHECKPOINT`` pages, and a daemon thread checkpoints
+(``PASSIVE``: it never blocks readers or writers) every ``INTERVAL`` seconds when the store was written since
+its last pass; past ``RESTART_FRAMES`` a pass makes the log start over.  Durability is unchanged: commits
+still sync as ``durability`` says, and the checkpoint syncs the WAL before and the database file after
+copying, as SQLite's own does.  If the thread ever falls behind, a commit past ``SIDE_AUTOCHECKPOINT`` pages
+checkpoints inline as before.
+
+The same thread settles each store's journal spool when this process has rows due there (spool.py), and an
+exiting process settles its own before it goes.
+
+Not state: the thread keeps a connection per store (dropped with the store, never used across a fork).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import sqlite3
+import threading
+import weakref
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sterling_mock.mock_server.store.core import Store
+
+log = logging.getLogger("sterling_mock")
+
+#: Seconds between passes.  0.05 s until round 5 of bench/README.md: a longer pass settles bigger journal
+#: batches and copies each hot page once for more commits (getOrderDetails +5-6 %, createOrder +2-3 %; 0.5 s
+#: and 1 s measured no better).  Journal reads settle first and tests call ``flush``: nothing waits for a pass.
+INTERVAL = 0.25
+#: Pages in the WAL past which a pass makes the log start over (``RESTART``): ~32 MB.
+RESTART_FRAMES = 8_192
+#: Pages past which the bookkeeping connection checkpoints inline anyway (~40 MB of WAL).
+SIDE_AUTOCHECKPOINT = 10_000
+
+
+class _Entry:
+    __slots__ = ("conn", "dirty", "ref")
+
+    def __init__(self, store: Store) -> None:
+        self.ref = weakref.ref(store)
+        self.conn: sqlite3.Connection | None = None
+        self.dirty = True
+
+
+_lock = threading.Lock()
+_entries: dict[int, _Entry] = {}
+_wake = threading.Event()
+_state: dict[str, object] = {"pid": 0, "thread": None, "passes": 0}
+#: Connections inherited across a fork: never used nor closed in the child (SQLite forbids both).
+_inherited: list[object] = []
+
+
+def notify(store: Store) -> None:
+    """The store's WAL grew: checkpoint it on the next pass (starts this process's thread when needed)."""
+    if store.memory or store.postgres is not None:
+        return
+    entry = _entries.get(id(store))
+    if entry is not None and entry.ref() is store and _state["pid"] == os.getpid():
+        entry.dirty = True
+        return
+    with _lock:
+        if _state["pid"] != os.getpid():  # a forked child: the parent's thread and connections are not ours
+            _inherited.append(list(_entries.values()))
+            _entries.clear()
+            _state.update(pid=os.getpid(), thread=None)
+        entry = _entries.get(id(store))
+        if entry is None or entry.ref() is not store:
+            _entries[id(store)] = _Entry(store)
+        else:
+            entry.dirty = True
+        thread = _state["thread"]
+        if not isinstance(thread, threading.Thread) or not thread.is_alive():
+            thread = threading.Thread(target=_run, name="sterling-mock-wal-checkpoint", daemon=True)
+            _state["thread"] = thread
+            thread.start()
+
+
+def adopt(conn: object) -> None:
+    """Leave an order-writing connection's checkpoints to the thread as well (called in each API write
+    transaction, a statement that only sets a connection option).  Its own threshold (SQLite's 1,000 pages)
+    would otherwise make every commit checkpoint inline while the log is past it: the log restarts only
+    when a pass catches up with no writer in between, or at ``RESTART_FRAMES``."""
+    if isinstance(conn, sqlite3.Connection):
+        conn.execute(f"PRAGMA wal_autocheckpoint={SIDE_AUTOCHECKPOINT}")
+
+
+def passes() -> int:
+    """Checkpoints this process has run (tests)."""
+    count = _state["passes"]
+    return count if isinstance(count, int) else 0
+
+
+def flush(timeout: float = 5.0) -> None:
+    """Run a pass now and wait for it (tests)."""
+    before = passes()
+    _wake.set()
+    done = threading.Event()
+
+    def wait() -> None:
+        while passes() == before and not done.wait(0.005):
+            pass
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout)
+    done.set()
+
+
+def _run() -> None:
+    me = threading.current_thread()
+    while True:
+        _wake.wait(INTERVAL)
+        _wake.clear()
+        if _state["thread"] is not me:
+            return
+        with _lock:
+            entries = list(_entries.items())
+        for key, entry in entries:
+            store = entry.ref()
+            if store is None:
+                with _lock:
+                    if _entries.get(key) is entry:
+                        del _entries[key]
+                if entry.conn is not None:
+                    entry.conn.close()
+                continue
+            if store.spool is not None and store.spool.due():
+                _settle(store)
+            if not entry.dirty:
+                continue
+            entry.dirty = False
+            _checkpoint(store, entry)
+            del store
+        _state["passes"] = passes() + 1
+
+
+def _settle(store: Store) -> None:
+    """Settle the store's journal spool (spool.py) in one batch, off the request path."""
+    from sterling_mock.mock_server.calls import journal
+
+    try:
+        journal.settle(store)
+    except Exception as exc:  # the file went away, or a reset holds it: the next pass tries again
+        log.debug("settling the journal spool of %s failed: %s", store.path, exc)
+
+
+def _at_exit() -> None:
+    """An exiting process settles what it spooled (a killed one's records wait for the next reader)."""
+    if _state["pid"] != os.getpid():
+        return
+    with _lock:
+        stores = [entry.ref() for entry in _entries.values()]
+    for store in stores:
+        if store is not None and store.spool is not None and store.spool.writing:
+            store.spool.close()
+            _settle(store)
+
+
+atexit.register(_at_exit)
+
+
+def _checkpoint(store: Store, entry: _Entry) -> None:
+    try:
+        if entry.conn is None:
+            conn = sqlite3.connect(store.path, isolation_level=None, check_same_thread=False, timeout=0.1)
+            # the checkpoint syncs the WAL before copying and the database file after, unless OFF
+            conn.execute(f"PRAGMA synchronous={'OFF' if store.durability == 'OFF' else 'FULL'}")
+            conn.execute("PRAGMA wal_autocheckpoint=0")
+            entry.conn = conn
+        found = entry.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if found is not None and found[1] >= RESTART_FRAMES:
+            # under steady load some reader or writer always follows the last backfilled frame, so the
+            # log never starts over by itself: RESTART waits (up to the timeout, holding new writers back)
+            # until it can, which bounds the WAL file
+            entry.conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+    except sqlite3.Error as exc:  # the file went away or is being replaced: try afresh next time
+        log.debug("background checkpoint of %s failed: %s", store.path, exc)
+        if entry.conn is not None:
+            entry.conn.close()
+            entry.conn = None
