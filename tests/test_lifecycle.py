@@ -10,8 +10,6 @@ from flask import Flask
 
 from sterling_mock.client.wire import as_list
 from sterling_mock.mock_server.base.settings import Settings
-from sterling_mock.mock_server.domain.context import Ctx
-from sterling_mock.mock_server.domain.fulfilment import lifecycle
 from sterling_mock.mock_server.doors.app import create_app
 from tests.conftest import Api
 from tests.test_lists import at, fake_of
@@ -404,25 +402,3 @@ def test_pipeline_file_changes_descriptions(tmp_path: Any) -> None:
     api("changeOrderStatus", status_change(key, "3200.10"), root="OrderStatusChange")
     order = details(api, key)
     assert (order["Status"], order["MaxOrderStatusDesc"]) == ("Ready For Ship", "Ready For Ship")
-
-
-def test_advance_walks_through_the_apis(app: Flask, api: Api) -> None:
-    key = create(api)
-    fake = fake_of(app)
-    with fake.store.write() as tx:
-        ctx = Ctx(tx=tx, ns="default", user="test", settings=fake.settings, pipelines=fake.pipelines)
-        assert lifecycle.advance(ctx, key, "3200")["Status"] == "Released"
-        assert lifecycle.advance(ctx, key, "3700")["Status"] == "Shipped"
-    shipments = api("getShipmentListForOrder", {"OrderHeaderKey": key})
-    assert len(shipments["Shipment"]) == 1
-
-
-def test_advance_refuses_what_it_cannot_reach(app: Flask, api: Api) -> None:
-    from sterling_mock.mock_server.base.errors import InvalidTransition
-
-    key = create(api)
-    fake = fake_of(app)
-    with pytest.raises(InvalidTransition), fake.store.write() as tx:
-        ctx = Ctx(tx=tx, ns="default", user="test", settings=fake.settings, pipelines=fake.pipelines)
-        lifecycle.advance(ctx, key, "2100")
-    assert details(api, key)["Status"] == "Created"

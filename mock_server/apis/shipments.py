@@ -70,22 +70,6 @@ def confirm_shipment(ctx: Ctx, doc: Doc) -> Output:
     return _keys(ctx, shipment)
 
 
-def include_order(ctx: Ctx, doc: Doc) -> Output:
-    """Every released quantity of an order into shipments, one per node (``lifecycle.advance`` uses it)."""
-    batch = shipping.Batch(ctx)
-    for node, entries in shipping.by_node(ctx, batch, doc).items():
-        shipping.build(ctx, batch, {"ShipNode": node}, entries)
-    batch.commit("CREATE_SHIPMENT", doc)
-    return Output.none()
-
-
-def confirm_order(ctx: Ctx, doc: Doc) -> Output:
-    batch = shipping.Batch(ctx)
-    shipment = shipping.confirm_order_shipments(ctx, batch, doc)
-    batch.commit("CONFIRM_SHIPMENT", doc)
-    return _keys(ctx, shipment)
-
-
 def _keys(ctx: Ctx, shipment: Doc) -> Output:
     if ctx.template is not None:
         return Output(

@@ -5,7 +5,6 @@ status through the lifecycle APIs)."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from decimal import Decimal
 
 from sterling_mock.client.wire import Doc
@@ -221,41 +220,6 @@ def release_lines(order: Doc, release_key: str) -> list[tuple[Doc, list[Doc]]]:
         if rows:
             out.append((line, rows))
     return out
-
-
-# ------------------------------------------------------------------------------------------ advance
-
-
-def advance(ctx: Ctx, order_key: str, to_status: str) -> Doc:
-    """Walk one order to ``to_status`` (1500, 3200, 3350 or 3700) through scheduleOrder, releaseOrder,
-    createShipment and confirmShipment, inside the caller's transaction; returns the order as stored.
-
-    A stage already reached is skipped; a target the walk cannot reach is refused (InvalidTransition)."""
-    from sterling_mock.mock_server.apis import fulfilment, shipments  # the APIs build on this module
-
-    steps: list[tuple[str, Callable[[Ctx, Doc], object]]] = [
-        (statuses.SCHEDULED, fulfilment.schedule_order),
-        (statuses.RELEASED, fulfilment.release_order),
-        (statuses.INCLUDED_IN_SHIPMENT, shipments.include_order),
-        (statuses.SHIPPED, shipments.confirm_order),
-    ]
-    if to_status not in [code for code, _ in steps]:
-        raise InvalidTransition(
-            f"advance walks to 1500, 3200, 3350 or 3700, not {to_status}.", attributes={"Status": to_status}
-        )
-    for code, step in steps:
-        order = model.load(ctx, {"OrderHeaderKey": order_key})
-        if statuses.sort_key(str(order["MinOrderStatus"])) < statuses.sort_key(code):
-            step(ctx, {"OrderHeaderKey": order_key})
-        if code == to_status:
-            break
-    order = model.load(ctx, {"OrderHeaderKey": order_key})
-    if statuses.sort_key(str(order["MinOrderStatus"])) < statuses.sort_key(to_status):
-        raise InvalidTransition(
-            f"Order {order['OrderNo']} stops at {order['MinOrderStatus']} ({order['Status']}), short of {to_status}.",
-            attributes={"OrderHeaderKey": order_key, "MinOrderStatus": str(order["MinOrderStatus"])},
-        )
-    return order
 
 
 # ------------------------------------------------------------------------------------------ shipments
