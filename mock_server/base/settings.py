@@ -34,6 +34,10 @@ class Settings:
     token_lifetime: int = 1800
     jwt_secret: str = "sterling-mock-demo-secret"
     max_body_bytes: int = 10 * 1024 * 1024
+    #: An over-limit body up to this size (in all) is read and discarded before the 413 is answered, so that a
+    #: client sending its whole body before reading gets the error document; a bigger one is not read and the
+    #: connection is closed at once (Tomcat's ``maxSwallowSize``).  0: close at once always.
+    max_swallow_bytes: int = 30 * 1024 * 1024
     max_depth: int = 64
     #: getOrderList's cap when the input gives no MaximumRecords [INF: an installation setting].
     default_max_records: int = 5000
@@ -91,6 +95,8 @@ class Settings:
             raise ValueError("quantity_format must be 'int' or 'decimal'")
         if self.durability.upper() not in DURABILITY:
             raise ValueError(f"durability must be one of {', '.join(DURABILITY)}")
+        if self.max_swallow_bytes < 0:
+            raise ValueError("max_swallow_bytes must be 0 or more")
         if self.interop_auth not in INTEROP_AUTH:
             raise ValueError(f"interop_auth must be one of {', '.join(INTEROP_AUTH)}")
 

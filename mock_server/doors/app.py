@@ -31,6 +31,7 @@ from sterling_mock.mock_server.doors.http import (
     response_format,
     rest_error,
 )
+from sterling_mock.mock_server.doors.limits import SwallowOversized
 from sterling_mock.mock_server.store.core import Store
 
 log = logging.getLogger("sterling_mock")
@@ -71,8 +72,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.register_blueprint(interop.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(console.bp)
-    app.wsgi_app = ConnectionFaults(  # type: ignore[method-assign]
-        CollapseSlashes(rest.FastInvoke(app, app.wsgi_app))
+    app.wsgi_app = SwallowOversized(  # type: ignore[method-assign]
+        ConnectionFaults(CollapseSlashes(rest.FastInvoke(app, app.wsgi_app))), settings
     )
     app.before_request(_read_body_in_time)
     app.before_request(_refuse_nul)
