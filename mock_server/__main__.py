@@ -106,32 +106,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def banner(settings: Settings, orders: int, example: tuple[str, str] | None = None) -> str:
-    base = f"http://{settings.host}:{settings.port}/smcfs/restapi"
-    user, password = next(iter(settings.users.items()), ("admin", "password"))
-    return "\n".join(
-        [
-            "sterling-mock: a fake IBM Sterling OMS",
-            f"  base URL     {base}",
-            f"  demo login   {user} / {password}   (Basic auth, or POST /invoke/login for a token)",
-            f"  store        {redact(settings.db)}  ({orders} orders)",
-            f"  control      http://{settings.host}:{settings.port}/_fake/health",
-            f"  console      http://{settings.host}:{settings.port}/_fake/console/"
-            + ("?token=<control token>" if settings.control_token else "")
-            + ("   (read-only)" if settings.console_read_only else ""),
-            "  try:",
-            f"    curl -u {user}:{password} -H 'Content-Type: application/json' \\",
-            f'      -d \'{{"EnterpriseCode": "{example[0]}", "OrderNo": "{example[1]}"}}\' '
-            f"{base}/invoke/getOrderDetails"
-            if example
-            else "",
-            f"    curl -u {user}:{password} -H 'Content-Type: application/json' \\",
-            f'      -d \'{{"EnterpriseCode": "Matrix-R", "OrderLines": {{"OrderLine": [{{"OrderedQty": "2", '
-            f'"Item": {{"ItemID": "SHOE-101"}}}}]}}}}\' {base}/invoke/createOrder',
-        ]
-    )
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
     from sterling_mock.mock_server.doors.server import serve
 

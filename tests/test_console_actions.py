@@ -217,7 +217,8 @@ def test_token_by_header_link_cookie_or_login_form(token_app: Flask) -> None:
 
 
 def test_banner_links_the_console_and_the_flag_sets_read_only() -> None:
-    from sterling_mock.mock_server.__main__ import _settings, banner, build_parser
+    from sterling_mock.mock_server.__main__ import _settings, build_parser
+    from sterling_mock.mock_server.doors.server import banner
 
     assert "http://127.0.0.1:9080/_fake/console/" in banner(Settings(), 0)
     args = build_parser().parse_args(["serve", "--console-read-only", "--db", ":memory:"])

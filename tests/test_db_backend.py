@@ -182,8 +182,8 @@ def test_an_older_store_is_migrated_when_opened(tmp_path: Path) -> None:
 
 
 def test_the_banner_never_shows_the_database_password() -> None:
-    from sterling_mock.mock_server.__main__ import banner
     from sterling_mock.mock_server.base.settings import Settings
+    from sterling_mock.mock_server.doors.server import banner
 
     text = banner(Settings(db="postgresql://sterling:s3cret@db.example:5432/fake"), 0)
     assert "postgresql://sterling:***@db.example:5432/fake" in text and "s3cret" not in text
@@ -314,7 +314,10 @@ def test_a_server_left_by_a_killed_run_is_stopped_by_the_next_start() -> None:
 
     if pgcluster.binaries() is None:
         pytest.skip(pgcluster.INSTALL_HINT)
-    code = "from sterling_mock.mock_server.store import pgcluster; c = pgcluster.start(password=False); print(c.root, flush=True); input()"
+    code = (
+        "from sterling_mock.mock_server.store import pgcluster; "
+        "c = pgcluster.start(password=False); print(c.root, flush=True); input()"
+    )
     with subprocess.Popen(
         [sys.executable, "-c", code], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     ) as child:

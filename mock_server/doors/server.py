@@ -11,6 +11,7 @@ from gunicorn.workers.sync import SyncWorker
 
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.store.db import redact
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -46,9 +47,33 @@ def prepare(settings: Settings) -> tuple[Flask, int, tuple[str, str] | None]:
     return app, count, (row[0], row[1]) if row else None
 
 
-def serve(settings: Settings, *, quiet: bool = False) -> None:
-    from sterling_mock.mock_server.__main__ import banner
+def banner(settings: Settings, orders: int, example: tuple[str, str] | None = None) -> str:
+    base = f"http://{settings.host}:{settings.port}/smcfs/restapi"
+    user, password = next(iter(settings.users.items()), ("admin", "password"))
+    return "\n".join(
+        [
+            "sterling-mock: a fake IBM Sterling OMS",
+            f"  base URL     {base}",
+            f"  demo login   {user} / {password}   (Basic auth, or POST /invoke/login for a token)",
+            f"  store        {redact(settings.db)}  ({orders} orders)",
+            f"  control      http://{settings.host}:{settings.port}/_fake/health",
+            f"  console      http://{settings.host}:{settings.port}/_fake/console/"
+            + ("?token=<control token>" if settings.control_token else "")
+            + ("   (read-only)" if settings.console_read_only else ""),
+            "  try:",
+            f"    curl -u {user}:{password} -H 'Content-Type: application/json' \\",
+            f'      -d \'{{"EnterpriseCode": "{example[0]}", "OrderNo": "{example[1]}"}}\' '
+            f"{base}/invoke/getOrderDetails"
+            if example
+            else "",
+            f"    curl -u {user}:{password} -H 'Content-Type: application/json' \\",
+            f'      -d \'{{"EnterpriseCode": "Matrix-R", "OrderLines": {{"OrderLine": [{{"OrderedQty": "2", '
+            f'"Item": {{"ItemID": "SHOE-101"}}}}]}}}}\' {base}/invoke/createOrder',
+        ]
+    )
 
+
+def serve(settings: Settings, *, quiet: bool = False) -> None:
     app, count, example = prepare(settings)
     if not quiet:
         print(banner(settings, count, example), flush=True)
