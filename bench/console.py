@@ -15,8 +15,8 @@ from pathlib import Path
 
 from flask.testing import FlaskClient
 
-from sterling_mock.mock_server import agents
 from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.calls import agents
 from sterling_mock.mock_server.console import pipeline
 from sterling_mock.mock_server.doors.app import create_app
 from sterling_mock.mock_server.seeding.seed import SeedOptions, seed_orders

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
 
 from sterling_mock.client.wire import Doc
-from sterling_mock.mock_server import agents
 from sterling_mock.mock_server.apis import APIS, ApiSpec
 from sterling_mock.mock_server.base.errors import InternalError, InvalidValue, SterlingError, UnknownApi
 from sterling_mock.mock_server.base.settings import Settings
-from sterling_mock.mock_server.calls import faults, journal, throttle
+from sterling_mock.mock_server.calls import agents, faults, journal, throttle
+from sterling_mock.mock_server.calls.call import Call as Call
 from sterling_mock.mock_server.calls.journal import Entry as JournalEntry
 from sterling_mock.mock_server.domain import clock, masterdata
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.orders.statuses import Pipelines
+from sterling_mock.mock_server.recording import serving as stubs
 from sterling_mock.mock_server.store import cache, deferred, walcheckpoint
 from sterling_mock.mock_server.store.core import Store, Tx
 
@@ -25,22 +25,6 @@ log = logging.getLogger("sterling_mock")
 INTERNAL_TRANSPORTS = ("agent", "control", "seed")
 #: The kv namespace of templates registered through the control plane (``PUT /_fake/templates/<id>``).
 TEMPLATES_NS = "_templates"
-
-
-@dataclass
-class Call:
-    """Who calls what, through which door, wanting which format."""
-
-    api: str
-    ns: str = "default"
-    user: str = ""
-    transport: str = "rest"
-    fmt: str = "json"
-    progid: str = "RestServlet"
-    template: Doc | None = None
-    #: A stored template's id (``_templateId``), looked up with the call's controls when ``template`` is None.
-    template_id: str = ""
-    extras: dict[str, str] = field(default_factory=dict)
 
 
 class Fake:
@@ -61,9 +45,15 @@ class Fake:
     def knows(self, api: str) -> bool:
         return api in APIS
 
-    def spec(self, api: str) -> ApiSpec:
+    def spec(self, api: str, ns: str = "") -> ApiSpec:
+        """The API's spec; an API the fake does not model is answered by the namespace's stubs when it has
+        some for it (``recording/serving.py``), else MOCK0006."""
         spec = APIS.get(api)
         if spec is None:
+            if ns:
+                with self.store.read() as tx:
+                    if stubs.has_stubs(tx, ns, self.settings, api):
+                        return stubs.SPEC
             raise UnknownApi(f"API '{api}' is not implemented by this instance.", attributes={"ApiName": api})
         return spec
 
@@ -91,14 +81,18 @@ class Fake:
         or used to trigger agents; seeding is not journaled either.
         """
         started = time.perf_counter()
-        spec = self.spec(call.api)
         if call.ns == "default" and call.user in self.settings.users_namespaces:
             call.ns = self.settings.users_namespaces[call.user]
+        spec = self.spec(call.api, call.ns)
         entry = journal.Entry(call.ns, call.user, call.transport, call.api, doc)
         try:
             fired = self._before(call, doc, entry)
-            inline = call.transport != "seed" and not (fired and fired.after)
+            if call.extras.get("stubbed"):
+                spec = stubs.SPEC  # a stub set to override this modelled API
+            inline = call.transport != "seed" and not (fired and fired.after) and spec is not stubs.SPEC
             output = self.run(call, doc, spec, entry=entry if inline else None, started=started)
+            if output.meta and spec is stubs.SPEC:
+                stubs.after(output)  # its delay, or the error it answers (after its use was counted)
             if spec.writes:
                 walcheckpoint.notify(self.store)  # its WAL pages, checkpointed off the request path
             entry.packed_output = output.journal  # when cached, the document itself is not needed
@@ -121,17 +115,20 @@ class Fake:
         throttle bucket, fault matching (a fault without ``after`` fires here, before the API)."""
         with self.store.read(single=True) as tx:
             # the block's one statement (with the stored template the call names, if any)
-            tx.prefetch_controls(
+            named = call.template is None and call.template_id
+            tx.prefetch_controls(  # the free kv slot reads the stub overrides when no template is named
                 call.ns,
                 throttle.KV_KEY,
                 agents.KV_CONFIG,
-                (TEMPLATES_NS, call.template_id) if call.template is None and call.template_id else None,
+                (TEMPLATES_NS, call.template_id) if named else (call.ns, stubs.KV_OVERRIDE),
             )
             entry.time = journal.stamp(clock.now(tx, call.ns))
             if call.template is None and call.template_id:
                 call.template = self.stored_template(call.template_id, tx)
             if call.transport in INTERNAL_TRANSPORTS:
                 return None
+            if call.api in APIS and call.api in stubs.overrides(tx, call.ns, self.settings):
+                call.extras["stubbed"] = "Y"
             limits = throttle.config(tx, call.ns, self.settings)
             agents_on = bool(agents.config(tx, call.ns, self)["enabled"])
             has_faults = faults.has_rules(tx, call.ns)

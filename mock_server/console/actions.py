@@ -16,9 +16,8 @@ from flask import redirect, request
 from werkzeug.wrappers import Response
 
 from sterling_mock.client.wire import Doc
-from sterling_mock.mock_server import agents
 from sterling_mock.mock_server.base.errors import SterlingError
-from sterling_mock.mock_server.calls import faults, throttle
+from sterling_mock.mock_server.calls import agents, faults, throttle
 from sterling_mock.mock_server.calls.dispatch import Call
 from sterling_mock.mock_server.calls.journal import side_write
 from sterling_mock.mock_server.console import USER, bp, fake, link, namespace, refuse_if_read_only

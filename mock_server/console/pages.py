@@ -14,9 +14,8 @@ import orjson
 from flask import Response, request
 
 from sterling_mock.client.wire import Doc, as_list, from_json, to_json, to_xml
-from sterling_mock.mock_server import agents
 from sterling_mock.mock_server.base.errors import SterlingError
-from sterling_mock.mock_server.calls import faults, journal, throttle
+from sterling_mock.mock_server.calls import agents, faults, journal, throttle
 from sterling_mock.mock_server.calls.dispatch import Call
 from sterling_mock.mock_server.console import (
     USER,

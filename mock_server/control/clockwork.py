@@ -8,8 +8,8 @@ from typing import Any
 
 from flask import Response
 
-from sterling_mock.mock_server import agents
 from sterling_mock.mock_server.base.errors import SterlingError
+from sterling_mock.mock_server.calls import agents
 from sterling_mock.mock_server.control import ControlError, body, bp, fake, invalid, json_response, namespace
 from sterling_mock.mock_server.domain import clock
 

@@ -119,7 +119,7 @@ def seed_orders(
     if bulk:
         created += _clone(fake, ns, keys, count - created, random.Random(seed), options)
     if options.statuses:
-        from sterling_mock.mock_server.agents import drive
+        from sterling_mock.mock_server.calls.agents import drive
 
         drive(fake, ns, keys, options.statuses, seed)
     return created

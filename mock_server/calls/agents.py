@@ -21,15 +21,30 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from sterling_mock.client.wire import Doc, as_list
 from sterling_mock.mock_server.base.errors import SterlingError
+from sterling_mock.mock_server.calls.call import Call
 from sterling_mock.mock_server.calls.journal import side_write
 from sterling_mock.mock_server.domain import clock
 from sterling_mock.mock_server.domain.orders import statuses
 
 if TYPE_CHECKING:
-    from sterling_mock.mock_server.calls.dispatch import Fake
-    from sterling_mock.mock_server.store.core import Tx
+    from sterling_mock.mock_server.base.settings import Settings
+    from sterling_mock.mock_server.domain.context import Output
+    from sterling_mock.mock_server.store.core import Store, Tx
 
 KV_CONFIG = "_agents"
+
+
+class Fake(Protocol):
+    """What the agents need of the fake's runtime (``calls.dispatch.Fake``): its settings, its store, and the
+    dispatcher they call the APIs through, as a Sterling agent server does (dispatch triggers due agent steps
+    before each call, so this module sits below it and names the runtime by this protocol)."""
+
+    settings: Settings
+    store: Store
+
+    def invoke(self, call: Call, doc: Doc) -> Output: ...
+
+
 KV_STATE = "_agents_state"
 #: At most this many due steps run in one catch-up; the rest are skipped (a long jump in time would
 #: otherwise stall the call that notices it).
@@ -191,8 +206,6 @@ def _choose(code: str, settings: dict[str, Any], dice: random.Random) -> tuple[s
 
 
 def _call(fake: Fake, ns: str, api: str, doc: Doc, progid: str, transport: str) -> Doc:
-    from sterling_mock.mock_server.calls.dispatch import Call
-
     output = fake.invoke(Call(api=api, ns=ns, user=AGENT_USER, transport=transport, progid=progid), doc)
     return output.doc or {}
 
