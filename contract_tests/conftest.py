@@ -1,6 +1,7 @@
 """The contract suite's switch and rules: the target (the fake by default, a real instance from STERLING_URL),
-one marker per test enforced at collection, writes only with --allow-writes on a real instance, parity
-snapshots (--record), and failure messages that show the calls made."""
+the instance's values from options (instance.py), one marker per test enforced at collection (``verified`` only
+with a real recording behind it, ``fake_only`` only with a reason), writes only with --allow-writes on a real
+instance, parity recordings and regression snapshots (--record), and failure messages that show the calls."""
 
 from __future__ import annotations
 
@@ -15,9 +16,25 @@ import pytest
 import requests
 
 from sterling_mock.client.wire import Doc, as_list
-from sterling_mock.fixtures import create_order_input, sterling_faker
+from sterling_mock.fixtures import (
+    confirm_shipment_input,
+    create_order_input,
+    create_shipment_input,
+    sterling_faker,
+)
 
-from .parity import SNAPSHOT_DIR, Recorder, snapshot_path
+from . import instance as values
+from .instance import Instance
+from .parity import (
+    PARITY_DIR,
+    REGRESSION_DIR,
+    Recorder,
+    compare,
+    label_of,
+    real_recordings,
+    safe_label,
+    snapshot_path,
+)
 from .sterling import NAMESPACE_HEADER, Sterling
 from .target import FakeServer, Target, from_environment
 
@@ -34,20 +51,44 @@ FAILED = pytest.StashKey[bool]()
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("sterling contract")
     group.addoption("--allow-writes", action="store_true", help="run tests that write on a real instance")
-    group.addoption("--record", action="store_true", help="record parity snapshots from this target")
     group.addoption(
+        "--record",
+        action="store_true",
+        help="record this run's answers: parity recordings from a real target (under --parity-dir, labelled "
+        "--target-label), regression snapshots from the fake (under --regression-dir)",
+    )
+    group.addoption(
+        "--regression-strict",
         "--parity-strict",
         action="store_true",
-        help="also fail on differences from snapshots recorded against the fake (examples)",
+        dest="regression_strict",
+        help="also fail on differences from the regression snapshots (the fake's own past answers)",
     )
-    group.addoption("--snapshot-dir", default=str(SNAPSHOT_DIR), help="where parity snapshots live")
+    group.addoption(
+        "--regression-dir",
+        "--snapshot-dir",
+        dest="regression_dir",
+        default=str(REGRESSION_DIR),
+        help="where regression snapshots (recorded from the fake) live",
+    )
+    group.addoption(
+        "--parity-dir",
+        default=str(PARITY_DIR),
+        help="where parity recordings (recorded from real targets, one folder per label) live",
+    )
+    group.addoption(
+        "--target-label",
+        default=os.environ.get("STERLING_LABEL", ""),
+        help="label of the real target a --record run writes (env STERLING_LABEL; default: STERLING_URL's host)",
+    )
+    values.add_options(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
     for line in (
-        "verified: has passed against a real Sterling instance",
+        "verified: has passed against a real Sterling instance (a parity recording is behind it)",
         "unverified: written from the reference, not yet run against a real Sterling",
-        "fake_only: exercises the fake's own features (control plane, settings)",
+        "fake_only(reason): holds only on the fake (its control plane, settings or data); says why",
         "writes: creates or changes data on the target",
     ):
         config.addinivalue_line("markers", line)
@@ -58,9 +99,11 @@ def _in_suite(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Every contract test carries exactly one of verified / unverified / fake_only, or collection fails;
-    on a real target fake_only tests skip, and so do writing tests without --allow-writes."""
+    """Every contract test carries exactly one of verified / unverified / fake_only, or collection fails; a
+    ``verified`` test needs a parity recording against a real instance, a ``fake_only`` one a reason.  On a
+    real target fake_only tests skip, and so do writing tests without --allow-writes."""
     offenders = []
+    parity_dir = Path(str(config.getoption("--parity-dir")))
     real = from_environment() is not None
     allow_writes = bool(config.getoption("--allow-writes"))
     for item in items:
@@ -70,10 +113,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if len(kinds) != 1:
             offenders.append(f"{item.nodeid}: {kinds or 'no marker'}")
             continue
+        if kinds[0] == "fake_only" and not _reason(item.get_closest_marker("fake_only")):
+            offenders.append(f"{item.nodeid}: fake_only without reason=...")
+            continue
+        if kinds[0] == "verified" and not real_recordings(item.nodeid, parity_dir):
+            offenders.append(f"{item.nodeid}: verified without a recording against a real instance")
+            continue
         item.user_properties.append(("contract", kinds[0]))
         item.user_properties.append(("target", "real" if real else "fake"))
         if real and kinds[0] == "fake_only":
-            item.add_marker(pytest.mark.skip(reason="fake_only: the target is a real instance"))
+            why = _reason(item.get_closest_marker("fake_only"))
+            item.add_marker(pytest.mark.skip(reason=f"fake_only on a real instance: {why}"))
         elif real and item.get_closest_marker("writes") and not allow_writes:
             item.add_marker(
                 pytest.mark.skip(reason="writes: pass --allow-writes to write on a real instance")
@@ -81,8 +131,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if offenders:
         raise pytest.UsageError(
             "every contract test needs exactly one of @pytest.mark.verified, @pytest.mark.unverified or "
-            "@pytest.mark.fake_only:\n  " + "\n  ".join(offenders)
+            '@pytest.mark.fake_only(reason="why only the fake"); verified only with a parity recording of a '
+            "real instance (record one with --record against STERLING_URL):\n  " + "\n  ".join(offenders)
         )
+
+
+def _reason(marker: pytest.Mark | None) -> str:
+    if marker is None:
+        return ""
+    return str(marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")).strip()
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -93,7 +150,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         item.stash[FAILED] = report.failed
     differences: list[str] = item.stash.get(PARITY, [])
     if report.when == "teardown" and differences:
-        report.sections.append(("parity differences", "\n".join(differences)))
+        report.sections.append(("regression differences", "\n".join(differences)))
     if report.failed and EXCHANGES in item.stash:
         report.sections.append(("sterling calls (last 3)", item.stash[EXCHANGES].describe(3)))
 
@@ -103,10 +160,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for reports in terminalreporter.stats.values():
         for report in reports:
             for title, text in getattr(report, "sections", []):
-                if title == "parity differences" and report.when == "teardown":
+                if title == "regression differences" and report.when == "teardown":
                     shown.append(f"{report.nodeid}\n  " + text.replace("\n", "\n  "))
     if shown:
-        terminalreporter.section("parity differences from example snapshots (not failures)")
+        terminalreporter.section(
+            "differences from the regression snapshots: the fake against its past (not failures)"
+        )
         for text in shown:
             terminalreporter.write_line(text)
 
@@ -129,20 +188,43 @@ def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
 
 
 @pytest.fixture(scope="session")
-def read_namespace(target: Target) -> str:
-    """On the fake, a namespace seeded once with orders across statuses for the read-only tests."""
+def instance(pytestconfig: pytest.Config) -> Instance:
+    """The instance values (enterprise, seller, items, nodes, ...): options, environment, ini or the fake's."""
+    return values.from_config(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def read_namespace(target: Target, instance: Instance) -> str:
+    """On the fake, a namespace holding orders across statuses for the read-only tests, made through the
+    API with the instance values (so a fake with other master data, even strict, serves it too)."""
     if not target.is_fake:
         return ""
     namespace = f"{READ_NAMESPACE}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-    headers = {NAMESPACE_HEADER: namespace}
     requests.post(
-        target.control_url + "/_fake/reset", json={}, headers=headers, timeout=30
+        target.control_url + "/_fake/reset", json={}, headers={NAMESPACE_HEADER: namespace}, timeout=30
     ).raise_for_status()
-    body = {"orders": 24, "seed": 7, "statuses": {"1100": 2, "1500": 1, "3200": 1, "3700": 2}}
-    requests.post(
-        target.control_url + "/_fake/seed", json=body, headers=headers, timeout=60
-    ).raise_for_status()
+    caller = Sterling(target, namespace, "json")
+    try:
+        for number, steps in enumerate(READ_WALK):
+            doc = order_document(instance, sterling_faker(70 + number), f"CTREAD{RUN_ID}-{number:02d}", 2)
+            _walk(caller, str(caller.invoke("createOrder", doc)["OrderHeaderKey"]), steps)
+    finally:
+        caller.session.close()
     return namespace
+
+
+#: How far each order of the read namespace goes: created, scheduled, released, shipped.
+READ_WALK = (0, 0, 1, 2, 3, 0)
+
+
+def _walk(caller: Sterling, key: str, steps: int) -> None:
+    if steps >= 1:
+        caller.invoke("scheduleOrder", {"OrderHeaderKey": key})
+    if steps >= 2:
+        caller.invoke("releaseOrder", {"OrderHeaderKey": key})
+    if steps >= 3:
+        shipment = caller.invoke("createShipment", create_shipment_input(key))
+        caller.invoke("confirmShipment", confirm_shipment_input(str(shipment["ShipmentKey"])))
 
 
 @pytest.fixture(params=["json", "xml"])
@@ -161,13 +243,7 @@ def sterling(
     if target.is_fake:
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         namespace = f"ct-{RUN_ID}-{worker}-{next(SEQUENCE)}" if writes else read_namespace
-    directory = Path(str(request.config.getoption("--snapshot-dir")))
-    recorder = Recorder(
-        snapshot_path(request.node.nodeid, directory),
-        bool(request.config.getoption("--record")),
-        target.name,
-        target.base_url if target.is_fake else "",
-    )
+    recorder = _recorder(request.config, request.node.nodeid, target)
     fake_only = request.node.get_closest_marker("fake_only") is not None  # no real answer to compare with
     caller = Sterling(target, namespace, fmt, on_response=None if fake_only else recorder)
     request.node.stash[EXCHANGES] = caller
@@ -178,19 +254,53 @@ def sterling(
     _finish_parity(request, recorder)
 
 
+def _label(config: pytest.Config, target: Target) -> str:
+    given = safe_label(str(config.getoption("--target-label")))
+    return given or label_of(target.base_url)
+
+
+def _recorder(config: pytest.Config, nodeid: str, target: Target) -> Recorder:
+    """Where this test's answers go: a --record run against a real target writes a parity recording under
+    its label, one against the fake a regression snapshot; any other run compares (``_finish_parity``)."""
+    record = bool(config.getoption("--record"))
+    regression = snapshot_path(nodeid, Path(str(config.getoption("regression_dir"))))
+    if target.is_fake:
+        return Recorder(regression, record, "fake", "the fake")
+    label = _label(config, target)
+    parity = snapshot_path(nodeid, Path(str(config.getoption("--parity-dir"))) / label)
+    return Recorder(parity, record, "real", label)
+
+
 def _finish_parity(request: pytest.FixtureRequest, recorder: Recorder) -> None:
+    """Record, or compare: a difference from a real instance's recording fails; on the fake, one from the
+    regression snapshot is listed (failed with --regression-strict)."""
     if request.node.stash.get(FAILED, False):
-        return  # the failure says enough; parity of a broken test's answers would only add noise
-    source, found = recorder.finish()
-    if not found:
+        return  # the failure says enough, and a broken test's answers are recorded nowhere
+    if recorder.record:
+        recorder.finish()
         return
-    if source == "real" or request.config.getoption("--parity-strict"):
+    failures = []
+    for path, recorded in real_recordings(
+        request.node.nodeid, Path(str(request.config.getoption("--parity-dir")))
+    ):
+        found = compare(recorded.entries, recorder.entries)
+        if found:
+            failures.append(f"recorded against {recorded.target} ({path}):\n    " + "\n    ".join(found))
+    if failures:
         pytest.fail(
-            f"answers differ in shape from the snapshot recorded against a {source} instance "
-            f"({recorder.path}):\n  " + "\n  ".join(found),
+            "answers differ in shape from a real instance's:\n  " + "\n  ".join(failures), pytrace=False
+        )
+    if recorder.source != "fake":
+        return  # a regression snapshot is the fake's past: no yardstick for a real instance
+    _, found = recorder.finish()
+    if found and request.config.getoption("regression_strict"):
+        pytest.fail(
+            f"answers differ in shape from the regression snapshot ({recorder.path}):\n  "
+            + "\n  ".join(found),
             pytrace=False,
         )
-    request.node.stash[PARITY] = found
+    if found:
+        request.node.stash[PARITY] = found
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -214,18 +324,43 @@ def order_no(order_prefix: str) -> Callable[[], str]:
     return make
 
 
+def order_document(instance: Instance, faker: Any, number: str, lines: int, **overrides: Any) -> Doc:
+    """A createOrder input for the instance: Faker's addresses, prices and payment, the instance's
+    enterprise, seller, document type, items and node (``node=`` names another node for every line)."""
+    node = overrides.pop("node", instance.node)
+    doc = create_order_input(
+        faker,
+        lines=lines,
+        OrderNo=number,
+        EnterpriseCode=instance.enterprise,
+        SellerOrganizationCode=instance.seller,
+        DocumentType=instance.document_type,
+        **overrides,
+    )
+    if "OrderLines" not in overrides:
+        for index, line in enumerate(as_list(doc["OrderLines"]["OrderLine"])):
+            line["Item"] = {**instance.item(index).doc(), "ItemDesc": line["Item"]["ItemDesc"]}
+            line["ShipNode"] = node
+    return doc
+
+
 @pytest.fixture
-def new_order(sterling: Sterling, order_no: Callable[[], str]) -> Callable[..., tuple[str, Doc]]:
-    """``new_order(lines=2, **overrides)`` creates an order and answers (OrderHeaderKey, the input)."""
+def order_input(sterling: Sterling, instance: Instance, order_no: Callable[[], str]) -> Callable[..., Doc]:
+    """``order_input(lines=2, **overrides)``: a createOrder input with a fresh order number (not sent)."""
     faker = sterling_faker(len(sterling.exchanges) + 11)
 
+    def make(lines: int = 2, **overrides: Any) -> Doc:
+        return order_document(instance, faker, order_no(), lines, **overrides)
+
+    return make
+
+
+@pytest.fixture
+def new_order(sterling: Sterling, order_input: Callable[..., Doc]) -> Callable[..., tuple[str, Doc]]:
+    """``new_order(lines=2, **overrides)`` creates an order and answers (OrderHeaderKey, the input)."""
+
     def make(lines: int = 2, **overrides: Any) -> tuple[str, Doc]:
-        node = overrides.pop("node", "DC_EAST")
-        doc = create_order_input(
-            faker, lines=lines, OrderNo=order_no(), EnterpriseCode="Matrix-R", **overrides
-        )
-        for line in as_list(doc["OrderLines"]["OrderLine"]):
-            line["ShipNode"] = node
+        doc = order_input(lines, **overrides)
         out = sterling.invoke("createOrder", doc)
         return str(out["OrderHeaderKey"]), doc
 
@@ -233,10 +368,12 @@ def new_order(sterling: Sterling, order_no: Callable[[], str]) -> Callable[..., 
 
 
 @pytest.fixture
-def existing_order(sterling: Sterling) -> Doc:
+def existing_order(sterling: Sterling, instance: Instance) -> Doc:
     """An order that already exists on the target (read-only tests): the newest one getOrderList finds."""
     found = sterling.invoke(
-        "getOrderList", {"MaximumRecords": "1", "DocumentType": "0001", "OrderBy": _newest()}, fmt="json"
+        "getOrderList",
+        {"MaximumRecords": "1", "DocumentType": instance.document_type, "OrderBy": _newest()},
+        fmt="json",
     )
     orders = as_list(found.get("Order"))
     if not orders:

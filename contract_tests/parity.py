@@ -1,5 +1,14 @@
-"""Snapshot parity: normalise answers (keys, numbers, timestamps masked by rule), store them with ``--record``
-and compare the shapes of later answers with them, describing each difference in one readable line."""
+"""Snapshots of answers: normalise them (keys, numbers, timestamps masked by rule), store them with ``--record``
+and compare the shapes of later answers with them, describing each difference in one readable line.
+
+Two kinds, kept apart:
+
+- **parity recordings** (``parity/<target label>/<module>/<test>.json``, ``"source": "real"``): what a real
+  instance answered, written only by ``--record`` against a real target.  A difference from one fails the test,
+  and only a test with one behind it may be marked ``verified``.
+- **regression snapshots** (``regression/<module>/<test>.json``, ``"source": "fake"``): what the fake itself
+  answered; a difference is the fake against its own past, listed (``--regression-strict`` fails it).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +20,8 @@ from typing import Any
 
 from sterling_mock.client.wire import Doc
 
-SNAPSHOT_DIR = Path(__file__).resolve().parent / "snapshots"
+REGRESSION_DIR = Path(__file__).resolve().parent / "regression"
+PARITY_DIR = Path(__file__).resolve().parent / "parity"
 
 # Masking rules, first match wins: (token, attribute-name pattern or None, value pattern or None).
 _RULES: tuple[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None], ...] = (
@@ -120,12 +130,39 @@ class Snapshot:
         return cls(str(data["source"]), str(data.get("target", "")), dict(data["entries"]))
 
 
-def snapshot_path(nodeid: str, root: Path = SNAPSHOT_DIR) -> Path:
-    """``contract_tests/test_orders.py::test_x[json]`` -> ``snapshots/test_orders/test_x[json].json``."""
+def snapshot_path(nodeid: str, root: Path = REGRESSION_DIR) -> Path:
+    """``contract_tests/test_orders.py::test_x[json]`` -> ``<root>/test_orders/test_x[json].json``."""
     file_part, _, name = nodeid.partition("::")
     module = Path(file_part).stem
     safe = re.sub(r"[^\w\[\]\-.]+", "_", name.replace("::", "."))
     return root / module / f"{safe}.json"
+
+
+def label_of(url: str) -> str:
+    """A target label from its URL (``https://oms.example.com:9443/smcfs`` -> ``oms.example.com_9443``)."""
+    host = url.split("://", 1)[-1].split("/", 1)[0]
+    return safe_label(host)
+
+
+def safe_label(text: str) -> str:
+    return re.sub(r"[^\w.\-]+", "_", text.strip()).strip("_.")
+
+
+def real_recordings(nodeid: str, root: Path = PARITY_DIR) -> list[tuple[Path, Snapshot]]:
+    """Every recording of the test against a real instance, one per target label (sorted by label);
+    files that are not real recordings (no ``"source": "real"`` or no target) are not counted."""
+    found = []
+    for label in sorted(p for p in root.glob("*") if p.is_dir()) if root.is_dir() else ():
+        path = snapshot_path(nodeid, label)
+        if not path.is_file():
+            continue
+        try:
+            snapshot = Snapshot.load(path)
+        except (OSError, ValueError, KeyError):
+            continue
+        if snapshot.source == "real" and snapshot.target and snapshot.entries:
+            found.append((path, snapshot))
+    return found
 
 
 @dataclass

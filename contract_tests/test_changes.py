@@ -14,6 +14,7 @@ from sterling_mock.fixtures import (
     line_change,
 )
 
+from .instance import Instance
 from .sterling import Sterling
 
 pytestmark = [pytest.mark.unverified, pytest.mark.writes]
@@ -52,8 +53,8 @@ def test_cancel_whole_order(sterling: Sterling, new_order: Make) -> None:
     )
 
 
-def test_lower_quantity_is_a_partial_cancel(sterling: Sterling, new_order: Make) -> None:
-    three = {"PrimeLineNo": "1", "OrderedQty": "3", "Item": {"ItemID": "SHOE-300", "UnitOfMeasure": "EACH"}}
+def test_lower_quantity_is_a_partial_cancel(sterling: Sterling, instance: Instance, new_order: Make) -> None:
+    three = {"PrimeLineNo": "1", "OrderedQty": "3", "ShipNode": instance.node, "Item": instance.item(0).doc()}
     key, _ = new_order(OrderLines={"OrderLine": [three]})
     sterling.invoke("changeOrder", change_order_input(key, lines=[line_change("MODIFY", 1, OrderedQty="1")]))
     line = lines_of(details(sterling, key))[0]
@@ -62,13 +63,14 @@ def test_lower_quantity_is_a_partial_cancel(sterling: Sterling, new_order: Make)
     assert rows == {"1100": 1, "9000": 2}
 
 
-def test_line_create_adds_a_line(sterling: Sterling, new_order: Make) -> None:
+def test_line_create_adds_a_line(sterling: Sterling, instance: Instance, new_order: Make) -> None:
     key, _ = new_order(lines=1)
-    added = line_change("CREATE", 2, OrderedQty="1", Item={"ItemID": "MUG-200", "UnitOfMeasure": "EACH"})
+    second = instance.item(1)
+    added = line_change("CREATE", 2, OrderedQty="1", ShipNode=instance.node, Item=second.doc())
     sterling.invoke("changeOrder", change_order_input(key, lines=[added]))
     lines = lines_of(details(sterling, key))
     assert [line["PrimeLineNo"] for line in lines] == ["1", "2"]
-    assert lines[1]["Item"]["ItemID"] == "MUG-200"
+    assert (lines[1]["Item"]["ItemID"], lines[1]["Item"]["UnitOfMeasure"]) == (second.item_id, second.uom)
 
 
 def test_unknown_order_is_refused(sterling: Sterling) -> None:

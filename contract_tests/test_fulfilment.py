@@ -21,6 +21,7 @@ from sterling_mock.fixtures import (
     sterling_faker,
 )
 
+from .instance import Instance
 from .sterling import Sterling
 
 pytestmark = [pytest.mark.unverified, pytest.mark.writes]
@@ -47,35 +48,58 @@ def test_schedule_then_release_are_void_and_move_the_order(sterling: Sterling, n
     assert status(sterling, key) == ("Released", "3200", "3200")
 
 
-def test_schedule_by_natural_key(sterling: Sterling, new_order: Make) -> None:
+def test_schedule_by_natural_key(sterling: Sterling, instance: Instance, new_order: Make) -> None:
     key, given = new_order(lines=1)
-    natural = {"EnterpriseCode": "Matrix-R", "OrderNo": given["OrderNo"], "DocumentType": "0001"}
+    natural = instance.natural_key(given["OrderNo"])
     sterling.invoke("scheduleOrder", natural)
     assert status(sterling, key)[2] == "1500"
 
 
-def test_release_list_names_the_order_and_node(sterling: Sterling, new_order: Make) -> None:
+def test_release_list_names_the_order_and_node(
+    sterling: Sterling, instance: Instance, new_order: Make
+) -> None:
     key, _ = released(sterling, new_order)
     out = sterling.invoke("getOrderReleaseList", get_order_release_list_input(key))
     releases = as_list(out.get("OrderRelease"))
     assert out["TotalOrderReleaseList"] == str(len(releases)) == "1"
     release = releases[0]
-    assert (release["OrderHeaderKey"], release["ShipNode"], release["ReleaseNo"]) == (key, "DC_EAST", "1")
+    assert (release["OrderHeaderKey"], release["ShipNode"], release["ReleaseNo"]) == (key, instance.node, "1")
     assert out["LastOrderReleaseKey"] == release["OrderReleaseKey"]
 
 
-def test_change_order_status_moves_to_a_sub_status(sterling: Sterling, new_order: Make) -> None:
+def test_lines_at_two_nodes_make_two_releases(
+    sterling: Sterling, instance: Instance, order_input: Callable[..., Doc]
+) -> None:
+    if len(instance.nodes) < 2:
+        pytest.skip("needs a second ship node (--sterling-node twice)")
+    doc = order_input(lines=2)
+    doc["OrderLines"]["OrderLine"][1]["ShipNode"] = instance.nodes[1]
+    key = str(sterling.invoke("createOrder", doc)["OrderHeaderKey"])
+    sterling.invoke("scheduleOrder", schedule_order_input(key))
+    sterling.invoke("releaseOrder", release_order_input(key))
+    out = sterling.invoke("getOrderReleaseList", get_order_release_list_input(key))
+    releases = as_list(out.get("OrderRelease"))
+    assert out["TotalOrderReleaseList"] == "2"
+    assert sorted(r["ShipNode"] for r in releases) == sorted(instance.nodes[:2])
+    assert {r["OrderHeaderKey"] for r in releases} == {key}
+    assert status(sterling, key) == ("Released", "3200", "3200")
+
+
+def test_change_order_status_moves_to_a_sub_status(
+    sterling: Sterling, instance: Instance, new_order: Make
+) -> None:
     key, given = released(sterling, new_order, lines=1)
-    out = sterling.invoke("changeOrderStatus", change_order_status_input(key, "3200.10"))
+    change = change_order_status_input(key, instance.drop_status, transaction_id=instance.status_transaction)
+    out = sterling.invoke("changeOrderStatus", change)
     assert (out["OrderHeaderKey"], out["OrderNo"]) == (key, given["OrderNo"])
-    assert status(sterling, key)[1:] == ("3200.10", "3200.10")
+    assert status(sterling, key)[1:] == (instance.drop_status, instance.drop_status)
 
 
-def test_shipment_created_then_confirmed(sterling: Sterling, new_order: Make) -> None:
+def test_shipment_created_then_confirmed(sterling: Sterling, instance: Instance, new_order: Make) -> None:
     key, given = released(sterling, new_order, lines=2)
     shipment = sterling.invoke("createShipment", create_shipment_input(key, lines=[shipment_line(1)]))
     assert (shipment["ShipNode"], shipment["SellerOrganizationCode"]) == (
-        "DC_EAST",
+        instance.node,
         given["SellerOrganizationCode"],
     )
     assert status(sterling, key) == ("Partially Included In Shipment", "3200", "3350")
@@ -88,7 +112,7 @@ def test_shipment_created_then_confirmed(sterling: Sterling, new_order: Make) ->
     assert status(sterling, key) == ("Shipped", "3700", "3700")
 
 
-def test_shipment_reads(sterling: Sterling, new_order: Make) -> None:
+def test_shipment_reads(sterling: Sterling, instance: Instance, new_order: Make) -> None:
     key, _ = released(sterling, new_order, lines=1)
     made = sterling.invoke("createShipment", create_shipment_input(key))
     tracking = confirm_shipment_input(made["ShipmentKey"], sterling_faker(9))
@@ -98,7 +122,7 @@ def test_shipment_reads(sterling: Sterling, new_order: Make) -> None:
     listed = sterling.invoke("getShipmentList", get_shipment_list_input(ShipmentKey=made["ShipmentKey"]))
     assert listed["TotalNumberOfRecords"] == "1"
     found = as_list(listed["Shipment"])[0]
-    assert (found["TrackingNo"], found["ShipNode"]) == (tracking["TrackingNo"], "DC_EAST")
+    assert (found["TrackingNo"], found["ShipNode"]) == (tracking["TrackingNo"], instance.node)
     shipped = as_list(found["ShipmentLines"]["ShipmentLine"])
     assert [line["OrderHeaderKey"] for line in shipped] == [key]
     details = sterling.invoke("getShipmentDetails", {"ShipmentKey": made["ShipmentKey"]})

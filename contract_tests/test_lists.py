@@ -9,6 +9,7 @@ import pytest
 from sterling_mock.client.wire import Doc, as_list
 from sterling_mock.fixtures import get_order_line_list_input, get_order_list_input
 
+from .instance import Instance
 from .sterling import Sterling
 
 pytestmark = pytest.mark.unverified
@@ -20,10 +21,12 @@ def numbers(out: Doc) -> list[str]:
 
 
 @pytest.mark.writes
-def test_filter_by_order_no_and_paging_attributes(sterling: Sterling, new_order: Make) -> None:
+def test_filter_by_order_no_and_paging_attributes(
+    sterling: Sterling, instance: Instance, new_order: Make
+) -> None:
     key, given = new_order(lines=1)
     out = sterling.invoke(
-        "getOrderList", get_order_list_input(OrderNo=given["OrderNo"], EnterpriseCode="Matrix-R")
+        "getOrderList", get_order_list_input(OrderNo=given["OrderNo"], EnterpriseCode=instance.enterprise)
     )
     assert numbers(out) == [given["OrderNo"]]
     assert (out["TotalOrderList"], out["LastRecordSet"], out["LastOrderHeaderKey"]) == ("1", "Y", key)
@@ -33,7 +36,7 @@ def test_filter_by_order_no_and_paging_attributes(sterling: Sterling, new_order:
 
 @pytest.mark.writes
 def test_like_qry_type_order_by_and_maximum_records(
-    sterling: Sterling, new_order: Make, order_prefix: str
+    sterling: Sterling, instance: Instance, new_order: Make, order_prefix: str
 ) -> None:
     made = [new_order(lines=1)[1]["OrderNo"] for _ in range(3)]
     prefix = order_prefix
@@ -42,7 +45,7 @@ def test_like_qry_type_order_by_and_maximum_records(
         max_records=2,
         OrderNo=prefix,
         OrderNoQryType="FLIKE",
-        EnterpriseCode="Matrix-R",
+        EnterpriseCode=instance.enterprise,
     )
     out = sterling.invoke("getOrderList", query)
     assert numbers(out) == sorted(made, reverse=True)[:2]

@@ -9,12 +9,11 @@ import pytest
 from sterling_mock.client.wire import Doc, as_list
 from sterling_mock.fixtures import (
     api_call,
-    create_order_input,
     get_page_input,
     multi_api_input,
-    sterling_faker,
 )
 
+from .instance import Instance
 from .sterling import Sterling
 
 pytestmark = pytest.mark.unverified
@@ -42,16 +41,18 @@ def test_several_apis_with_templates(sterling: Sterling, new_order: Make) -> Non
 
 
 @pytest.mark.writes
-def test_one_failure_rolls_everything_back(sterling: Sterling, order_no: Callable[[], str]) -> None:
-    number = order_no()
-    order = create_order_input(sterling_faker(3), lines=1, OrderNo=number, EnterpriseCode="Matrix-R")
+def test_one_failure_rolls_everything_back(
+    sterling: Sterling, instance: Instance, order_input: Callable[..., Doc]
+) -> None:
+    order = order_input(lines=1)
+    number = order["OrderNo"]
     doc = multi_api_input(
         api_call("createOrder", "Order", order),
         api_call("getOrderDetails", "Order", {"OrderHeaderKey": "00000000000000000000000"}),
     )
     error = sterling.error("multiApi", doc)
     assert (error.code, error.description) == ("YFS10003", "YFS:Invalid Order")
-    found = sterling.invoke("getOrderList", {"OrderNo": number, "EnterpriseCode": "Matrix-R"})
+    found = sterling.invoke("getOrderList", {"OrderNo": number, "EnterpriseCode": instance.enterprise})
     assert found["TotalOrderList"] == "0"
 
 
@@ -112,9 +113,12 @@ def test_nextpage_continues_after_the_last_record(
     assert second["IsLastPage"] == "Y"
 
 
-def test_first_page_of_recent_orders_read_only(sterling: Sterling) -> None:
+def test_first_page_of_recent_orders_read_only(sterling: Sterling, instance: Instance) -> None:
     """Read-only: the IBM client's getPage call shape; runs on a production-like instance."""
-    query = {"DocumentType": "0001", "OrderBy": {"Attribute": {"Name": "OrderDate", "Desc": "Y"}}}
+    query = {
+        "DocumentType": instance.document_type,
+        "OrderBy": {"Attribute": {"Name": "OrderDate", "Desc": "Y"}},
+    }
     page = sterling.invoke(
         "getPage", get_page_input("getOrderList", "Order", query, page_size=3, template=NUMBER_ONLY)
     )

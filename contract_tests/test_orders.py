@@ -9,6 +9,7 @@ import pytest
 
 from sterling_mock.client.wire import Doc, as_list
 
+from .instance import Instance
 from .sterling import Sterling
 
 pytestmark = pytest.mark.unverified
@@ -17,18 +18,26 @@ NOT_FOUND = ("YFS10003", "YFS:Invalid Order")
 
 
 @pytest.mark.writes
-def test_create_order_answers_exactly_the_four_keys(sterling: Sterling, order_no: Callable[[], str]) -> None:
+def test_create_order_answers_exactly_the_four_keys(
+    sterling: Sterling, instance: Instance, order_no: Callable[[], str]
+) -> None:
     number = order_no()
     doc = {
-        "EnterpriseCode": "Matrix-R",
+        "EnterpriseCode": instance.enterprise,
+        "SellerOrganizationCode": instance.seller,
+        "DocumentType": instance.document_type,
         "OrderNo": number,
         "OrderLines": {
-            "OrderLine": [{"OrderedQty": "2", "Item": {"ItemID": "SHOE-100", "UnitOfMeasure": "EACH"}}]
+            "OrderLine": [{"OrderedQty": "2", "ShipNode": instance.node, "Item": instance.item(0).doc()}]
         },
     }
     out = sterling.invoke("createOrder", doc)
     assert sorted(out) == ["DocumentType", "EnterpriseCode", "OrderHeaderKey", "OrderNo"]
-    assert (out["OrderNo"], out["EnterpriseCode"], out["DocumentType"]) == (number, "Matrix-R", "0001")
+    assert (out["OrderNo"], out["EnterpriseCode"], out["DocumentType"]) == (
+        number,
+        instance.enterprise,
+        instance.document_type,
+    )
     assert out["OrderHeaderKey"]
 
 
@@ -54,9 +63,11 @@ def test_created_order_reads_back_in_full(
 
 
 @pytest.mark.writes
-def test_details_by_natural_key(sterling: Sterling, new_order: Callable[..., tuple[str, Doc]]) -> None:
+def test_details_by_natural_key(
+    sterling: Sterling, instance: Instance, new_order: Callable[..., tuple[str, Doc]]
+) -> None:
     key, given = new_order(lines=1)
-    natural = {"EnterpriseCode": "Matrix-R", "OrderNo": given["OrderNo"], "DocumentType": "0001"}
+    natural = instance.natural_key(given["OrderNo"])
     assert sterling.invoke("getOrderDetails", natural)["OrderHeaderKey"] == key
 
 
@@ -79,13 +90,19 @@ def test_draft_order_starts_at_1000(sterling: Sterling, new_order: Callable[...,
 
 
 @pytest.mark.writes
-def test_empty_attributes_take_the_defaults(sterling: Sterling, order_no: Callable[[], str]) -> None:
+def test_empty_attributes_take_the_defaults(
+    sterling: Sterling, instance: Instance, order_no: Callable[[], str]
+) -> None:
+    """An empty DocumentType is the sales order's (0001): the stock default, whatever --sterling-document-type."""
     doc: dict[str, Any] = {
-        "EnterpriseCode": "Matrix-R",
+        "EnterpriseCode": instance.enterprise,
+        "SellerOrganizationCode": instance.seller,
         "OrderNo": order_no(),
         "DocumentType": "",
         "OrderDate": "",
-        "OrderLines": {"OrderLine": [{"OrderedQty": "1", "Item": {"ItemID": "MUG-100"}}]},
+        "OrderLines": {
+            "OrderLine": [{"OrderedQty": "1", "ShipNode": instance.node, "Item": instance.item(1).doc()}]
+        },
     }
     key = sterling.invoke("createOrder", doc)["OrderHeaderKey"]
     order = sterling.invoke("getOrderDetails", {"OrderHeaderKey": key})

@@ -119,13 +119,15 @@ def test_make_contract_with_writes_and_login_token(as_if_real: LiveServer, tmp_p
 def suite_copy(tmp: Path, extra: str) -> Path:
     """The contract suite copied beside an extra test module, so collection rules can be tried safely."""
     copy = tmp / "contract_tests"
-    shutil.copytree(ROOT / "contract_tests", copy, ignore=shutil.ignore_patterns("__pycache__", "snapshots"))
+    shutil.copytree(
+        ROOT / "contract_tests", copy, ignore=shutil.ignore_patterns("__pycache__", "regression", "parity")
+    )
     (copy / "test_extra.py").write_text(textwrap.dedent(extra))
     return copy
 
 
-def run_copy(copy: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**CLEAN_ENV, "PYTHONPATH": str(ROOT)}
+def run_copy(copy: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**CLEAN_ENV, "PYTHONPATH": str(ROOT), **(env or {})}
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--rootdir", str(copy.parent)]
     return subprocess.run(
         [*command, *args], cwd=copy.parent, env=env, capture_output=True, text=True, timeout=300

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from contract_tests.parity import (
     shape,
     snapshot_path,
 )
+from tests.conftest import LiveServer
 from tests.test_contract_switch import run_copy, suite_copy
 
 
@@ -117,39 +119,113 @@ def test_one_order(sterling, new_order):
 """
 
 
-def test_record_then_compare_end_to_end(tmp_path: Path) -> None:
+def test_record_on_the_fake_writes_regression_snapshots(tmp_path: Path) -> None:
     copy = suite_copy(tmp_path, EXTRA)
-    snapshots = tmp_path / "snaps"
+    snapshots = tmp_path / "regression"
     test = str(copy / "test_extra.py")
-    recorded = run_copy(copy, test, "--record", "--snapshot-dir", str(snapshots))
+    recorded = run_copy(copy, test, "--record", "--regression-dir", str(snapshots))
     assert recorded.returncode == 0, recorded.stdout
     path = snapshots / "test_extra" / "test_one_order[json].json"
     data = json.loads(path.read_text())
-    assert data["source"] == "fake"
+    assert (data["source"], data["target"]) == ("fake", "the fake")
     assert list(data["entries"]) == ["1 createOrder", "2 getOrderDetails"]
     assert data["entries"]["2 getOrderDetails"]["OrderHeaderKey"] == "<key>"
 
-    same = run_copy(copy, test, "--snapshot-dir", str(snapshots))
-    assert same.returncode == 0 and "parity differences" not in same.stdout, same.stdout
+    same = run_copy(copy, test, "--regression-dir", str(snapshots))
+    assert same.returncode == 0 and "differences" not in same.stdout, same.stdout
 
-    # a snapshot "recorded against a real instance" that the fake no longer matches fails, readably
+    # the fake against its own past: listed, not failed, unless --regression-strict
+    data["entries"]["2 getOrderDetails"]["ExtnPriority"] = "<number>"
+    path.write_text(json.dumps(data))
+    drifted = run_copy(copy, test, "--regression-dir", str(snapshots))
+    assert drifted.returncode == 0, drifted.stdout
+    assert "differences from the regression snapshots" in drifted.stdout
+    assert "missing /@ExtnPriority" in drifted.stdout
+    strict = run_copy(copy, test, "--regression-dir", str(snapshots), "--regression-strict")
+    assert strict.returncode == 1 and "missing /@ExtnPriority" in strict.stdout
+    # and a regression snapshot never makes a real recording: nothing under the parity folder
+    assert not (copy / "parity" / "test_extra").exists()
+
+
+@pytest.fixture
+def as_if_real(tmp_path: Path) -> Iterator[LiveServer]:
+    (tmp_path / "server").mkdir()
+    server = LiveServer(tmp_path / "server")
+    yield server
+    server.stop()
+
+
+def test_a_real_recording_fails_the_fake_that_differs(tmp_path: Path, as_if_real: LiveServer) -> None:
+    """--record against a target behind STERLING_URL writes parity/<label>/...; a run against the fake that
+    answers differently then fails, naming the label; the test may be marked verified only after that."""
+    copy = suite_copy(tmp_path, EXTRA)
+    parity = tmp_path / "parity"
+    test = str(copy / "test_extra.py")
+    real = {
+        "STERLING_URL": as_if_real.url + "/smcfs",
+        "STERLING_USER": "admin",
+        "STERLING_PASSWORD": "password",
+    }
+    recorded = run_copy(
+        copy,
+        test,
+        "--record",
+        "--allow-writes",
+        "--parity-dir",
+        str(parity),
+        "--target-label",
+        "qa-1",
+        env=real,
+    )
+    assert recorded.returncode == 0, recorded.stdout
+    path = parity / "qa-1" / "test_extra" / "test_one_order[json].json"
+    data = json.loads(path.read_text())
+    assert (data["source"], data["target"]) == ("real", "qa-1")
+
+    fake = run_copy(copy, test, "--parity-dir", str(parity))
+    assert fake.returncode == 0, fake.stdout
+
     details = data["entries"]["2 getOrderDetails"]
     details["ExtnPriority"] = "<number>"
     details["OrderDate"] = "<date>"
-    data["source"] = "real"
     path.write_text(json.dumps(data))
-    real = run_copy(copy, test, "--snapshot-dir", str(snapshots))
-    assert real.returncode == 1
-    assert "differ in shape from the snapshot recorded against a real instance" in real.stdout
-    assert "2 getOrderDetails: missing /@ExtnPriority (recorded: '<number>')" in real.stdout
-    assert "2 getOrderDetails: /@OrderDate: recorded <date>, now <datetime>" in real.stdout
+    differs = run_copy(copy, test, "--parity-dir", str(parity))
+    assert differs.returncode == 1
+    assert "answers differ in shape from a real instance's" in differs.stdout
+    assert "recorded against qa-1" in differs.stdout
+    assert "2 getOrderDetails: missing /@ExtnPriority (recorded: '<number>')" in differs.stdout
+    assert "2 getOrderDetails: /@OrderDate: recorded <date>, now <datetime>" in differs.stdout
 
-    # the same differences from an example recorded against the fake are reported, not failed
-    data["source"] = "fake"
-    path.write_text(json.dumps(data))
-    example = run_copy(copy, test, "--snapshot-dir", str(snapshots))
-    assert example.returncode == 0, example.stdout
-    assert "parity differences from example snapshots (not failures)" in example.stdout
-    assert "missing /@ExtnPriority" in example.stdout
-    strict = run_copy(copy, test, "--snapshot-dir", str(snapshots), "--parity-strict")
-    assert strict.returncode == 1 and "missing /@ExtnPriority" in strict.stdout
+
+VERIFIED = """
+import pytest
+
+@pytest.mark.verified
+@pytest.mark.parametrize("fmt", ["json"])
+def test_claims_verified(sterling):
+    sterling.invoke("getOrderList", {"MaximumRecords": "1"})
+"""
+
+
+def test_verified_needs_a_real_recording(tmp_path: Path) -> None:
+    copy = suite_copy(tmp_path, VERIFIED)
+    parity = tmp_path / "parity"
+    test = str(copy / "test_extra.py")
+    refused = run_copy(copy, test, "--parity-dir", str(parity))
+    assert refused.returncode != 0
+    assert (
+        "test_claims_verified[json]: verified without a recording against a real instance"
+        in refused.stdout + (refused.stderr)
+    )
+    # a snapshot recorded from the fake, moved under the parity folder, does not count either
+    fake_made = parity / "fake" / "test_extra" / "test_claims_verified[json].json"
+    fake_made.parent.mkdir(parents=True)
+    entries = {"1 getOrderList": {"TotalOrderList": "<number>"}}
+    fake_made.write_text(json.dumps({"source": "fake", "target": "the fake", "entries": entries}))
+    assert run_copy(copy, test, "--parity-dir", str(parity)).returncode != 0
+    real_made = parity / "qa-1" / "test_extra" / "test_claims_verified[json].json"
+    real_made.parent.mkdir(parents=True)
+    real_made.write_text(json.dumps({"source": "real", "target": "qa-1", "entries": entries}))
+    accepted = run_copy(copy, test, "--parity-dir", str(parity), "--collect-only")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert "test_claims_verified[json]" in accepted.stdout
