@@ -224,7 +224,7 @@ def sterling_server(
 
 
 class Clock:
-    """The namespace's virtual clock (shared/control-plane.md ``/_fake/clock``); every method answers
+    """The namespace's virtual clock (docs/control-plane.md ``/_fake/clock``); every method answers
     ``{"now": ISO 8601, "frozen": bool}``."""
 
     def __init__(self, control: FakeControl) -> None:

@@ -19,13 +19,17 @@ OUTSIDE_NOTES = re.compile(
 #: (relative links climbing out of the repository are caught by the link test below).
 OUTSIDE_PATHS = re.compile(r"(?<![\w.])(?:/work/|/tmp/coord\b|\.\./shared\b)")
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
-DOCS = ["README.md", "CONTRIBUTING.md", *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/*.md"))]
+DOCS = [
+    "README.md",
+    "CONTRIBUTING.md",
+    *sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob("docs/*.md")),
+]
 
 
 def tracked_text_files() -> list[Path]:
-    names = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.split(b"\0")
+    names = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.split(
+        b"\0"
+    )
     files = []
     for name in names:
         path = ROOT / name.decode()

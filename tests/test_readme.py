@@ -27,17 +27,16 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 import requests
 
-from tests.conftest import ROOT, LiveServer, free_port
+from sterling_mock.mock_server.base.ports import free_port
+from tests.conftest import ROOT, LiveServer
 
 DOCUMENTS = ("README.md", "docs/polling.md", "docs/control-plane.md", "docs/wire.md")
 SHELL = {"sh", "bash", "shell"}
@@ -99,7 +98,7 @@ ALL = [block for document in DOCUMENTS for block in blocks(document)]
 class DemoServer(LiveServer):
     """``make run``'s server (``sterling-mock serve``, the demo seed and its 300 orders) on a free port."""
 
-    def __init__(self, tmp: Path) -> None:  # noqa: D107 - same start as LiveServer, with the demo data
+    def __init__(self, tmp: Path) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.base_url = self.url + "/smcfs/restapi"
@@ -165,29 +164,40 @@ def command(block: Block, code: str, folder: Path) -> list[str]:
         script.write_text(code)
         return [sys.executable, str(script)]
     script.write_text(code)
-    return [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder), str(script)]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--rootdir",
+        str(folder),
+        str(script),
+    ]
 
 
-def run_until_stopped(argv: list[str], folder: Path, env: dict[str, str], seconds: int) -> tuple[int | None, str]:
-    """Start, wait ``seconds`` (or its end), stop it; its exit code if it ended by itself, and its output."""
-    process = subprocess.Popen(
-        argv, cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    chunks: list[bytes] = []
-    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: process.stdout.read(1), b"")))  # type: ignore[union-attr]
-    reader.start()
-    try:
-        code = process.wait(seconds)
-    except subprocess.TimeoutExpired:
-        code = None
-        os.killpg(process.pid, signal.SIGTERM)
+def run_until_stopped(
+    argv: list[str], folder: Path, env: dict[str, str], seconds: int
+) -> tuple[int | None, str]:
+    """Start, wait ``seconds`` (or its end), stop it; its exit code if it ended by itself, and its output
+    (collected into a file: a pipe could fill up and stall it)."""
+    with (folder / "output.txt").open("w+b") as output:
+        process = subprocess.Popen(
+            argv, cwd=folder, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
         try:
-            process.wait(10)
+            code: int | None = process.wait(seconds)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(10)
-    reader.join(10)
-    return code, b"".join(chunks).decode(errors="replace")
+            code = None
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
+        output.seek(0)
+        return code, output.read().decode(errors="replace")
 
 
 @pytest.mark.parametrize("block", ALL, ids=[b.name for b in ALL])
@@ -206,7 +216,9 @@ def test_example_runs_as_written(
         assert output.strip(), f"{block.name} printed nothing in {block.stop_after} s"
         return
     done = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True, timeout=BLOCK_TIMEOUT)
-    assert done.returncode == 0, f"{block.name} failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
+    assert done.returncode == 0, (
+        f"{block.name} failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
+    )
 
 
 def test_the_examples_are_found() -> None:
@@ -221,21 +233,23 @@ def test_the_examples_are_found() -> None:
 # ------------------------------------------------------------------------------------------ the polling recipe
 
 
-def recipe(server: DemoServer, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+def recipe(server: DemoServer, monkeypatch: pytest.MonkeyPatch) -> Any:
     """docs/polling.md's Python example, imported as a module pointed at ``server``, with no safety lag (the
     test's changes are committed before it asks)."""
     code = next(b.code for b in ALL if b.document == "docs/polling.md" and b.language == "python")
     monkeypatch.setenv("STERLING_URL", server.url)
     spec = importlib.util.spec_from_loader("polling_recipe", loader=None)
     assert spec is not None
-    module = importlib.util.module_from_spec(spec)
-    exec(compile(code, "docs/polling.md", "exec"), module.__dict__)  # noqa: S102 - the documented recipe
+    module: Any = importlib.util.module_from_spec(spec)
+    exec(compile(code, "docs/polling.md", "exec"), module.__dict__)
     module.LAG = module.timedelta(0)
     return module
 
 
 def invoke(server: DemoServer, api: str, doc: dict[str, Any]) -> Any:
-    answer = requests.post(f"{server.base_url}/invoke/{api}", json=doc, auth=("admin", "password"), timeout=30)
+    answer = requests.post(
+        f"{server.base_url}/invoke/{api}", json=doc, auth=("admin", "password"), timeout=30
+    )
     assert answer.status_code in (200, 204), answer.text
     return answer.json() if answer.content else None
 
@@ -248,7 +262,9 @@ def all_keys(server: DemoServer) -> set[str]:
 def test_polling_recipe_sees_every_order_once_then_each_change(
     servers: dict[str, DemoServer], tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    server = DemoServer(tmp_path_factory.mktemp("polling"))  # its own: the examples' blocks change nothing here
+    server = DemoServer(
+        tmp_path_factory.mktemp("polling")
+    )  # its own: the examples' blocks change nothing here
     try:
         module = recipe(server, monkeypatch)
         module.PAGE = 7  # many pages, and page boundaries inside groups of orders sharing one Modifyts
@@ -261,7 +277,9 @@ def test_polling_recipe_sees_every_order_once_then_each_change(
         changed = keys[5]
         invoke(server, "changeOrder", {"OrderHeaderKey": changed, "CustomerPONo": "PO-POLLED"})
         created = invoke(server, "createOrder", {"EnterpriseCode": "Aurora"})["OrderHeaderKey"]
-        at_the_edge = {o["OrderHeaderKey"] for o in orders if o["Modifyts"] == since}  # both ends are inclusive
+        at_the_edge = {
+            o["OrderHeaderKey"] for o in orders if o["Modifyts"] == since
+        }  # both ends are inclusive
         orders, _ = module.poll(since)
         seen = [o["OrderHeaderKey"] for o in orders]
         assert len(seen) == len(set(seen))

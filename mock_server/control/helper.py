@@ -25,7 +25,7 @@ class FakeControlError(Exception):
 class FakeControl:
     """``FakeControl("http://127.0.0.1:9080", namespace="w1")``: every call is scoped to one namespace.
 
-    Methods take and return built-in types, mirroring the routes of shared/control-plane.md.
+    Methods take and return built-in types, mirroring the routes of docs/control-plane.md.
     """
 
     def __init__(self, url: str, namespace: str = "default", token: str = "", timeout: float = 30.0) -> None:

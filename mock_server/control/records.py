@@ -1,4 +1,5 @@
-"""Control routes that read or replace a namespace's records: journal, summary, state snapshots."""
+"""Control routes that read or replace a namespace's records: journal, summary, state snapshots; and what
+the stored output templates hold (they are stored by ``PUT /_fake/templates/<id>`` in ``control/__init__``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import Response, request
 
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.calls import faults, journal, throttle
+from sterling_mock.mock_server.calls.dispatch import TEMPLATES_NS
 from sterling_mock.mock_server.control import (
     ControlError,
     bp,
@@ -132,6 +134,27 @@ def import_state() -> Response:
             400, "INVALID_SNAPSHOT", f"the snapshot's rows do not fit the store: {db.describe(exc)}"
         ) from None
     return json_response({"imported": counts, "namespace": ns})
+
+
+@bp.get("/templates")
+def list_templates() -> Response:
+    """``{"templates": [id, ...]}``: the ids stored through the control plane (not the ``template_dir``
+    files, which are read from their folder when named)."""
+    with fake().store.read() as tx:
+        rows = tx.conn.execute("SELECT key FROM kv WHERE ns=? ORDER BY key", (TEMPLATES_NS,)).fetchall()
+    return json_response({"templates": [str(row[0]) for row in rows]})
+
+
+@bp.get("/templates/<template_id>")
+def get_template(template_id: str) -> Response:
+    """What ``PUT /_fake/templates/<id>`` stored, in the shape it answered: ``{"id", "template"}``."""
+    with fake().store.read() as tx:
+        stored = tx.kv_get(TEMPLATES_NS, template_id)
+    if stored is None:
+        raise ControlError(
+            404, "NOT_FOUND", f"id: no template {template_id!r} stored through /_fake/templates"
+        )
+    return json_response({"id": template_id, "template": stored})
 
 
 @bp.get("/namespaces")

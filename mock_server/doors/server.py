@@ -1,4 +1,4 @@
-"""Serving under gunicorn (sync workers: CPU-bound handlers beat gthread here, shared/performance-notes.md)."""
+"""Serving under gunicorn (sync workers: CPU-bound handlers beat gthread here, as measured with make bench)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The rendered-output cache: getOrderDetails bodies and templated getOrderList fragments stored beside orders.
 
-Correct across worker processes without any process memory of state (shared/performance-notes.md): a row is
+Correct across worker processes without any process memory of state (the project's performance rules): a row is
 only ever inserted if the order still holds the exact document bytes it was rendered from (checked inside the
 inserting transaction), and every order write deletes the order's rows in its own transaction.  So a read
 right after a write, through any worker, renders afresh.  Renders made by a read are stored after the call

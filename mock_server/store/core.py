@@ -3,7 +3,7 @@
 Every table carries the namespace (``ns``) so parallel test workers share one file without seeing each
 other's data.  An order is kept as one canonical JSON document plus the columns its queries use; the
 rendered default outputs sit beside it and are rewritten in the same transaction as every change, so a
-read right after a write sees the write (shared/performance-notes.md).
+read right after a write sees the write.
 """
 
 from __future__ import annotations
