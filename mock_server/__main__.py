@@ -92,6 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--throttle", action="store_true", default=None, help="turn throttling on")
     serve.add_argument("--log-level", help="gunicorn log level (default warning)")
     serve.add_argument("--quiet", action="store_true", help="do not print the banner")
+    serve.add_argument("--stubs", help="a recording folder or stub file answering APIs the fake does not model")
     _add_server_options(serve)
 
     seed = sub.add_parser("seed", help="write N realistic orders straight into a store file")
@@ -103,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_remote_seed(seed)
     add_parsers(sub)  # reset, summary, faults, clock, journal, throttle, agents, advance, state (--url)
+    from sterling_mock.mock_server.recording import cli as recording_cli
+
+    recording_cli.add_parsers(sub)  # record, drift
     return parser
 
 
@@ -117,6 +121,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         demo_orders=args.demo_orders,
         throttle_enabled=args.throttle,
         log_level=args.log_level,
+        stubs=args.stubs,
     )
     if settings.host not in ("127.0.0.1", "localhost", "::1"):
         print(
@@ -159,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_serve(args)
         if args.command == "seed":
             return cmd_seed(args) if not args.url else _control_cli().seed_remote(args)
+        if args.command in ("record", "drift"):
+            from sterling_mock.mock_server.recording import cli as recording_cli
+
+            return recording_cli.run(args)
         if args.command in _control_cli().COMMANDS:
             return int(_control_cli().run(args))
     except ValueError as exc:

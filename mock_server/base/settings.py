@@ -78,6 +78,8 @@ class Settings:
     #: userId, password not checked, as on DevMode instances) or ``open`` [INF].
     interop_auth: str = "password"
     log_level: str = "warning"
+    #: A recording folder or stub file whose stubs answer APIs the fake does not model (``serve --stubs``).
+    stubs: str = ""
     #: Seconds a client may take between bytes of its request (headers and body): a slow-loris upload gets
     #: HTTP 408 (MOCK0010) instead of holding a worker until gunicorn's worker timeout.
     request_timeout: float = 10.0

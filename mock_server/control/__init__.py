@@ -173,5 +173,6 @@ def delete_template(template_id: str) -> Response:
 
 from sterling_mock.mock_server.control import clockwork, records, rules  # noqa: E402  (route modules register on ``bp``)
 from sterling_mock.mock_server.control import flows as flows  # noqa: E402  (services of mock_server/apis/flows.py; the transports issue)
+from sterling_mock.mock_server.control import stubs as stubs  # noqa: E402  (stubs: the recording issue)
 
 __all__ = ["ControlError", "bp", "clockwork", "error_response", "records", "rules"]

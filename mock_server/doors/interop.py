@@ -128,7 +128,7 @@ def servlet() -> Response:
     user = _user(params)
     runtime = fake()
     if not is_flow:
-        runtime.spec(name)
+        runtime.spec(name, namespace())
     root, doc = _document(params.get("InteropApiData", ""), "InteropApiData")
     template = _document(params.get("TemplateData", ""), "TemplateData")[1] or None
     api = name

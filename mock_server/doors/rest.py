@@ -67,7 +67,7 @@ def caller(api: str, req: Request, *, transport: str = "rest", template: Doc | N
     """Who calls ``api`` and how (authenticated: YCP0427 otherwise).  Reads only: nothing has happened yet."""
     runtime = fake()
     ns = namespace(req)
-    spec = runtime.spec(api)
+    spec = runtime.spec(api, ns)
     user = "" if spec.public else auth.authenticate(runtime.store, runtime.settings, ns, credentials(req))
     args = req.args
     return Call(
@@ -93,7 +93,7 @@ def run(
 def invoke(api: str) -> Response:
     req = current_request()
     g.response_format = response_format(req)
-    fake().spec(api)  # an unknown API answers before the body is looked at
+    fake().spec(api, namespace(req))  # an unknown API (without stubs) answers before the body is looked at
     _, doc = read_body(req)
     return run(api, doc, req=req)
 

@@ -1,0 +1,143 @@
+"""``sterling-mock record`` and ``sterling-mock drift`` (``serve --stubs`` is a setting of ``serve``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from .format import FormatError, Session
+
+COMMANDS = ("record", "drift")
+
+
+def add_parsers(sub: Any) -> None:
+    record = sub.add_parser(
+        "record", help="a proxy in front of a real Sterling that records every call (docs/recording.md)"
+    )
+    record.add_argument(
+        "--target", required=True, help="the real instance, e.g. https://oms.example.com/smcfs"
+    )
+    record.add_argument("--out", required=True, help="the session folder, e.g. recordings/checkout")
+    record.add_argument("--mode", choices=["record", "append", "passthrough"], default="record")
+    record.add_argument("--host", default="127.0.0.1")
+    record.add_argument("--port", type=int, default=9081, help="the proxy's port (default 9081)")
+    record.add_argument(
+        "--fake-customers", action="store_true", help="replace customer names, addresses, e-mails, phones"
+    )
+    record.add_argument("--diff", action="store_true", help="live diff: replay each call on the fake too")
+    record.add_argument("--diff-url", default="", help="the fake for --diff (default: one in this process)")
+    record.add_argument("--json", default="", help="--diff: write the drift report here")
+    record.add_argument("--junit", default="", help="--diff: write JUnit XML here")
+    record.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the target")
+
+    drift = sub.add_parser("drift", help="replay a recording against the fake and report the differences")
+    drift.add_argument("session", help="the session folder (recordings/NAME)")
+    drift.add_argument("--json", default="", help="write the report as JSON here")
+    drift.add_argument("--junit", default="", help="write JUnit XML here")
+    drift.add_argument("--url", default="", help="a running fake (default: a fresh one in this process)")
+    drift.add_argument("--control-token", default="", help="X-Sterling-Mock-Token of that fake")
+    drift.add_argument("--rules", default="", help="a JSON file of ignore rules (besides drift-rules.json)")
+    drift.add_argument("--user", default="admin", help="the fake's user for replayed calls")
+    drift.add_argument("--password", default="password")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.command == "record":
+        return cmd_record(args)
+    return cmd_drift(args)
+
+
+def write_outputs(report: dict[str, Any], json_path: str, junit_path: str) -> None:
+    from .drift import junit
+
+    if json_path:
+        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_path).write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    if junit_path:
+        Path(junit_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(junit_path).write_text(junit(report), encoding="utf-8")
+
+
+def cmd_drift(args: argparse.Namespace) -> int:
+    from .drift import Remote, drift_session, summary
+
+    try:
+        target = Remote(args.url, args.control_token) if args.url else None
+        report = drift_session(
+            args.session, target=target, rules_file=args.rules, user=args.user, password=args.password
+        )
+    except FormatError as exc:
+        print(f"sterling-mock drift: {exc}", file=sys.stderr)
+        return 2
+    write_outputs(report, args.json, args.junit)
+    print(summary(report))
+    return 1 if report["uncovered"] else 0
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from werkzeug.serving import make_server
+
+    from .proxy import Recorder, RedactionError
+
+    try:
+        session = None
+        if args.mode == "record":
+            session = Session.create(args.out, target=args.target, mode=args.mode)
+        elif args.mode == "append":
+            session = Session.open(args.out)
+    except FormatError as exc:
+        print(f"sterling-mock record: {exc}", file=sys.stderr)
+        return 2
+    differ = _differ(args, session) if args.diff and session is not None else None
+    recorder = Recorder(
+        args.target,
+        session,
+        mode=args.mode,
+        fake_customers=args.fake_customers,
+        differ=differ,
+        timeout=args.timeout,
+    )
+    server = make_server(args.host, args.port, recorder, threaded=True)
+
+    def stop(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    print(
+        f"sterling-mock record: http://{args.host}:{server.port}/smcfs -> {args.target} "
+        f"({args.mode}{', live diff' if differ else ''}) into {args.out}; Ctrl-C closes the session",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    try:
+        recorder.close()
+    except RedactionError as exc:
+        print(f"sterling-mock record: NOT closed as clean: {exc}", file=sys.stderr)
+        return 1
+    if differ is not None:
+        report = differ.finish()
+        write_outputs(report, args.json, args.junit)
+        from .drift import summary
+
+        print(summary(report))
+    count = len(session.entries) if session is not None else 0
+    print(f"sterling-mock record: {count} exchanges in {args.out}, no secrets found")
+    return 0
+
+
+def _differ(args: argparse.Namespace, session: Session) -> Any:
+    from .drift import Drift, InProcess, Remote, load_rules, load_rules_data
+    from .format import RULES
+
+    target = Remote(args.diff_url) if args.diff_url else InProcess()
+    rules = load_rules(load_rules_data(session.side_file(RULES, [])))
+    return Drift(target, name=session.path.name, rules=rules)
