@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from sterling_mock.mock_server.doors.app import create_app
 from sterling_mock.mock_server.recording.format import Session
 from sterling_mock.mock_server.recording.proxy import Recorder
 
+logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log lines in the test output
 REAL_USER = "qa"
 REAL_PASSWORD = "S3cret-Pass!"
 ORDER = {
@@ -69,7 +71,7 @@ class RealSterling:
             return Response(json.dumps(answer), content_type="application/json")(environ, start_response)
         if path.endswith("/invoke/getCommonCodeList"):
             self.code_calls += 1
-            answer = {
+            answer: dict[str, Any] = {
                 "CommonCode": [
                     {
                         "CodeType": "REASON",
@@ -120,11 +122,11 @@ class Recorded:
     order_key: str = ""
 
 
-def record_session(folder: Path, target: str) -> Recorded:
+def record_session(folder: Path, target: str, differ: Any = None) -> Recorded:
     """Record one client session through the proxy: every door, every credential style; what the client
     saw that must never reach the disk is returned with the folder."""
     session = Session.create(folder, target=target)
-    recorder = Recorder(target, session)
+    recorder = Recorder(target, session, differ=differ)
     out = Recorded(folder)
     with served(recorder) as proxy:
         base = proxy + "/smcfs/restapi"

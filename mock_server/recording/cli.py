@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .format import FormatError, Session
+from sterling_mock.mock_server.recording.format import FormatError, Session
 
 COMMANDS = ("record", "drift")
 
@@ -52,7 +52,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_outputs(report: dict[str, Any], json_path: str, junit_path: str) -> None:
-    from .drift import junit
+    from sterling_mock.mock_server.recording.report import junit
 
     if json_path:
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +63,8 @@ def write_outputs(report: dict[str, Any], json_path: str, junit_path: str) -> No
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    from .drift import Remote, drift_session, summary
+    from sterling_mock.mock_server.recording.drift import Remote, drift_session
+    from sterling_mock.mock_server.recording.report import summary
 
     try:
         target = Remote(args.url, args.control_token) if args.url else None
@@ -81,7 +82,7 @@ def cmd_drift(args: argparse.Namespace) -> int:
 def cmd_record(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
-    from .proxy import Recorder, RedactionError
+    from sterling_mock.mock_server.recording.proxy import Recorder, RedactionError
 
     try:
         session = None
@@ -126,7 +127,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     if differ is not None:
         report = differ.finish()
         write_outputs(report, args.json, args.junit)
-        from .drift import summary
+        from sterling_mock.mock_server.recording.report import summary
 
         print(summary(report))
     count = len(session.entries) if session is not None else 0
@@ -135,8 +136,9 @@ def cmd_record(args: argparse.Namespace) -> int:
 
 
 def _differ(args: argparse.Namespace, session: Session) -> Any:
-    from .drift import Drift, InProcess, Remote, load_rules, load_rules_data
-    from .format import RULES
+    from sterling_mock.mock_server.recording.drift import Drift, InProcess, Remote
+    from sterling_mock.mock_server.recording.format import RULES
+    from sterling_mock.mock_server.recording.report import load_rules, load_rules_data
 
     target = Remote(args.diff_url) if args.diff_url else InProcess()
     rules = load_rules(load_rules_data(session.side_file(RULES, [])))

@@ -4,7 +4,8 @@ Keys (``*Key``), order, shipment and release numbers, page-set and user tokens d
 nature: they are **references**.  The first time a recorded value meets a fake value at the same
 place they are bound (``R1``, ``R2``, ...), and from then on the relation is what is compared: the key
 createOrder returned must be the key the next answer shows, on both sides.  Timestamps and who made a call
-(user ids and names: the drift replays as its own user) are compared as "both present"; everything else (statuses, error codes, quantities, amounts, flags) is compared as a value.
+(user ids and names: the drift replays as its own user) are compared as "both present"; everything else
+(statuses, error codes, quantities, amounts, flags) is compared as a value.
 
 Each difference has a path with natural keys (``/Order/OrderLines/OrderLine[@PrimeLineNo=1]/@Status``), a kind
 (``status``, ``error``, ``missing``, ``unexpected``, ``value``, ``format``, ``count``) and both values.
@@ -32,7 +33,6 @@ ITEM_KEYS = ("PrimeLineNo", "ItemID", "Name", "ChargeName", "ChargeCategory", "C
 
 
 def is_reference(name: str) -> bool:
-    lower = name.lower()
     return name in REFERENCE_NAMES or (name.endswith("Key") and name != "PipelineKey")
 
 
@@ -120,7 +120,8 @@ class Comparer:
         for name in _ordered(real, fake):
             r, f = real.get(name), fake.get(name)
             if isinstance(r, (dict, list)) or isinstance(f, (dict, list)):
-                self.children(path, name, as_list(r), as_list(f))
+                repeated = isinstance(r, list) or isinstance(f, list)
+                self.children(path, name, as_list(r), as_list(f), repeated=repeated)
                 continue
             self.attribute(f"{path}/@{name}", name, r, f)
 
@@ -142,12 +143,14 @@ class Comparer:
             return
         self.diff(path, "value", real, fake)
 
-    def children(self, path: str, name: str, real: list[Doc], fake: list[Doc]) -> None:
-        key = _item_key(real, fake)
+    def children(
+        self, path: str, name: str, real: list[Doc], fake: list[Doc], *, repeated: bool = True
+    ) -> None:
+        key = _item_key(real, fake) if repeated else None
         if key is None:
             if len(real) != len(fake):
                 self.diff(f"{path}/{name}", "count", str(len(real)), str(len(fake)))
-            for index, (r, f) in enumerate(zip(real, fake), 1):
+            for index, (r, f) in enumerate(zip(real, fake, strict=False), 1):
                 label = f"{path}/{name}" if len(real) == len(fake) == 1 else f"{path}/{name}[{index}]"
                 self.element(label, r, f)
             return
@@ -174,13 +177,11 @@ def _item_key(real: list[Doc], fake: list[Doc]) -> tuple[str, ...] | None:
     """The natural key of a repeated element: one attribute (with SubLineNo beside PrimeLineNo) present and
     unique in every entry on both sides; None when entries are compared by position."""
     items = real + fake
-    if len(real) <= 1 and len(fake) <= 1:
-        return None
     for name in ITEM_KEYS:
         names = (name, "SubLineNo") if name == "PrimeLineNo" else (name,)
-        if all(isinstance(item.get(name), str) for item in items):
-            if all(len({_key_value(i, names) for i in side}) == len(side) for side in (real, fake)):
-                return names
+        present = all(isinstance(item.get(name), str) for item in items)
+        if present and all(len({_key_value(i, names) for i in side}) == len(side) for side in (real, fake)):
+            return names
     return None
 
 
@@ -189,5 +190,7 @@ def _key_value(item: Doc, names: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _key_text(names: tuple[str, ...], value: tuple[str, ...]) -> str:
-    parts = [f"@{n}={v}" for n, v in zip(names, value) if not (n == "SubLineNo" and v in ("1", ""))]
+    parts = [
+        f"@{n}={v}" for n, v in zip(names, value, strict=True) if not (n == "SubLineNo" and v in ("1", ""))
+    ]
     return " and ".join(parts)

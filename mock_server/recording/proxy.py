@@ -7,8 +7,9 @@ API name, the transport, request and answer formats, the template, the status an
 
 Modes: ``record`` starts a new session; ``append`` opens one and forwards only calls that have no recording
 yet (the others are answered from the session, as ``serve --stubs`` would); ``passthrough`` forwards and
-keeps nothing.  With a ``differ`` (``drift.Drift``) each recorded exchange is also replayed against the fake
-as it happens (the live ``diff`` mode).  ``close()`` audits every file for secrets and refuses (``clean:
+keeps nothing.  Requests outside Sterling's URLs are forwarded, never kept.  With a ``differ``
+(``drift.Drift``) each recorded exchange is also replayed against the fake as it happens (the live ``diff``
+mode).  ``close()`` audits every file for secrets and refuses (``clean:
 false`` in the manifest, ``RedactionError``) when one is still found.
 """
 
@@ -23,8 +24,14 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from werkzeug.wrappers import Request, Response
 
-from .format import Exchange, Session, utc_now
-from .redact import REQUEST_HEADERS, RESPONSE_HEADERS, Customers, Redactor, keep_headers
+from sterling_mock.mock_server.recording.format import Exchange, Session, utc_now
+from sterling_mock.mock_server.recording.redact import (
+    REQUEST_HEADERS,
+    RESPONSE_HEADERS,
+    Customers,
+    Redactor,
+    keep_headers,
+)
 
 MODES = ("record", "append", "passthrough")
 _HOP = {"connection", "keep-alive", "transfer-encoding", "content-encoding", "content-length", "host", "te"}
@@ -65,8 +72,8 @@ def classify(method: str, path: str, params: dict[str, str]) -> tuple[str, str]:
         return "interop", name or "interop"
     if rest:
         head, _, tail = rest.partition("/")
-        api = _RESOURCES.get((method, head + ("/" if tail else "")))
-        return "resource", api or f"{method} /{head}"
+        resource = _RESOURCES.get((method, head + ("/" if tail else "")))
+        return "resource", resource or f"{method} /{head}"
     return "other", path
 
 
@@ -116,7 +123,7 @@ class Recorder:
         self.lock = threading.Lock()
         self.replayer: Any = None
         if mode == "append" and session is not None:
-            from .stubs import Matcher
+            from sterling_mock.mock_server.recording.stubs import Matcher
 
             self.replayer = Matcher.from_session(session)
 
@@ -142,14 +149,15 @@ class Recorder:
         if (
             request.mimetype in ("", "application/x-www-form-urlencoded")
             and body
-            and not body.lstrip()[:1] == b"<"
+            and body.lstrip()[:1] != b"<"
         ):
             params = {**dict(parse_qsl(body.decode("utf-8", "replace"))), **params}
         transport, api = classify(request.method, request.path, params)
         if self.replayer is not None:
             replay = self.replayer.replay_request(api, request.path, query, body, request.headers)
             if replay is not None:
-                return replay
+                replayed: Response = replay
+                return replayed
         restore = self.redactor.restore
         headers = {
             k: restore(v)
@@ -174,10 +182,10 @@ class Recorder:
         duration = (time.perf_counter() - clock) * 1000
         out_headers = [(k, v) for k, v in answer.headers.items() if k.lower() not in _HOP]
         response = Response(answer.content, status=answer.status_code, headers=out_headers)
-        if self.mode != "passthrough" and self.session is not None:
+        if self.mode != "passthrough" and self.session is not None and transport != "other":
             exchange = self.exchange(request, query, body, transport, api, answer, started, duration)
             with self.lock:
-                self.session.append(exchange)
+                exchange["seq"] = self.session.append(exchange)
                 if self.differ is not None:
                     self.differ.step(exchange)
         return response
@@ -263,7 +271,7 @@ class Recorder:
     def _fake_customers(
         self, request: Request, text: str, answer: requests.Response, answer_text: str
     ) -> tuple[str, str]:
-        from .stubs import parse_body
+        from sterling_mock.mock_server.recording.documents import parse_body
 
         assert self.customers is not None
         for raw, fmt in ((text, body_format(request.content_type or "", text.encode())), (answer_text, "")):
@@ -278,7 +286,7 @@ class Recorder:
         """Audit every file; mark the session clean, or refuse (``RedactionError``) naming what was found."""
         if self.session is None:
             return []
-        from .stubs import write_default_matching
+        from sterling_mock.mock_server.recording.stubs import write_default_matching
 
         write_default_matching(self.session)
         findings = self.redactor.audit(self.session.files())

@@ -24,9 +24,8 @@ from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.recording.stubs import Miss, choose, load_path
 from sterling_mock.mock_server.store.core import Tx
-
-from .stubs import Miss, choose, load_path
 
 KV_STUBS = "stubs"
 KV_USES = "stubs.uses"

@@ -24,12 +24,11 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any
-from urllib.parse import parse_qsl
 
 from sterling_mock.client.wire import Doc, WireError, from_json, from_xml
-
-from .format import MATCHING, Exchange, Session, write_json_atomic
-from .redact import PLACEHOLDER, SECRET_NAME
+from sterling_mock.mock_server.recording.documents import answer_of, guess_root, request_document
+from sterling_mock.mock_server.recording.format import MATCHING, Exchange, Session, write_json_atomic
+from sterling_mock.mock_server.recording.redact import PLACEHOLDER, SECRET_NAME
 
 NATURAL_KEYS = frozenset(
     {
@@ -67,110 +66,6 @@ class StubError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
-
-
-# ---------------------------------------------------------------------------------------- documents
-
-
-def parse_body(text: str, fmt: str) -> tuple[str | None, Doc] | None:
-    """(root or None for JSON, document) of a body, or None when it is not a Sterling document."""
-    if not text.strip():
-        return None
-    try:
-        if fmt == "xml" or (not fmt and text.lstrip().startswith("<")):
-            return from_xml(text)
-        if fmt in ("json", ""):
-            return None, from_json(text)
-    except WireError:
-        return None
-    return None
-
-
-def request_document(exchange: Exchange) -> tuple[str | None, Doc]:
-    """The input document of a recorded request, whatever door it came through."""
-    req = exchange.get("request", {})
-    query = {k: v for k, v in req.get("query", [])}
-    body = req.get("body", "")
-    transport = exchange.get("transport", "")
-    if transport == "interop":
-        params = dict(parse_qsl(body)) if body and not body.lstrip().startswith("<") else {}
-        params.update(query)
-        data = params.get("InteropApiData", body if body.lstrip().startswith("<") else "")
-        parsed = parse_body(data, "xml")
-        return parsed if parsed is not None else (None, {})
-    if transport == "resource" and req.get("method") in ("GET", "DELETE"):
-        doc: Doc = {k: v for k, v in query.items() if not k.startswith("_")}
-        tail = req.get("path", "").rstrip("/").split("/restapi/", 1)[-1].split("/")
-        if len(tail) > 1 and tail[-1] != "detail":
-            doc["OrderHeaderKey"] = tail[-1]
-        return None, doc
-    parsed = parse_body(body, req.get("format", ""))
-    return parsed if parsed is not None else (None, {})
-
-
-def answer_of(exchange: Exchange) -> dict[str, Any]:
-    """A recorded response as a stub answer: a document, void, or a Sterling error."""
-    resp = exchange.get("response", {})
-    status = int(resp.get("status") or 200)
-    body = resp.get("body", "")
-    if status == 204 or not body.strip():
-        return {"status": status, "void": True}
-    parsed = parse_body(body, resp.get("format", ""))
-    if parsed is None:
-        return {
-            "status": status,
-            "text": body,
-            "content_type": resp.get("headers", {}).get("Content-Type", ""),
-        }
-    root, doc = parsed
-    error = error_of(root, doc, status)
-    if error is not None:
-        return {"status": status, "error": error}
-    return {"status": status, "root": root or guess_root(exchange.get("api", "")), "doc": doc}
-
-
-def error_of(root: str | None, doc: Doc, status: int) -> dict[str, Any] | None:
-    """The first error of a REST JSON envelope or an ``<Errors>`` document, else None."""
-    first: Any = None
-    if root is None and isinstance(doc.get("errors"), list) and doc["errors"]:
-        first = doc["errors"][0]
-        info = first.get("MoreInfo") if isinstance(first.get("MoreInfo"), dict) else {}
-        more = str(info.get("ErrorRelatedMoreInfo", ""))
-        attrs = {k: v for k, v in info.items() if isinstance(v, str) and k != "ErrorRelatedMoreInfo"}
-    elif root == "Errors":
-        errors = doc.get("Error")
-        first = errors[0] if isinstance(errors, list) and errors else errors
-        if not isinstance(first, dict):
-            return None
-        more = str(first.get("ErrorRelatedMoreInfo", ""))
-        attrs = {}
-        for attr in first.get("Attribute", []) if isinstance(first.get("Attribute"), list) else []:
-            name = attr.get("Name", "")
-            if name and name not in ("ErrorCode", "ErrorDescription", "ApiName"):
-                attrs[name] = attr.get("Value", "")
-    else:
-        return None
-    return {
-        "code": str(first.get("ErrorCode", "")),
-        "description": str(first.get("ErrorDescription", "")),
-        "more_info": more,
-        "attributes": attrs,
-        "status": status if status >= 400 else 400,
-    }
-
-
-def guess_root(api: str) -> str:
-    """The output root of an API the fake does not model, for a JSON answer rendered as XML [INF]:
-    ``getXList`` answers ``XList``, ``getXDetails`` answers ``X``, anything else ``Output``."""
-    if api.startswith("get") and api.endswith("List"):
-        return api[3:]
-    if api.startswith("get") and api.endswith("Details"):
-        return api[3:-7]
-    if api.startswith(("manage", "create", "change")):
-        for prefix in ("manage", "create", "change"):
-            if api.startswith(prefix):
-                return api[len(prefix) :]
-    return "Output"
 
 
 # ---------------------------------------------------------------------------------------- matching
@@ -274,7 +169,7 @@ def stubs_from_session(session: Session, *, start: int = 0) -> list[dict[str, An
 
 
 def _signature(stub: dict[str, Any]) -> str:
-    return stub["api"] + "|" + json.dumps(stub.get("match", {}), sort_keys=True)
+    return str(stub["api"]) + "|" + json.dumps(stub.get("match", {}), sort_keys=True)
 
 
 def write_default_matching(session: Session) -> None:
@@ -344,7 +239,7 @@ def _answer(answer: Any, root: Any, api: str, where: str, status: int) -> dict[s
         return {"root": name, "doc": doc}
     if isinstance(answer, dict):
         body = answer.get("json", answer) if "json" in answer else answer
-        name = answer.get("root") if "json" in answer else root
+        name = str(answer.get("root") or "") if "json" in answer else str(root or "")
         try:
             doc = from_json(json.dumps(body))
         except WireError as exc:
@@ -379,12 +274,15 @@ class Miss(Exception):
         parts = []
         for stub, differs in closest:
             shown = ", ".join(
-                f"{name}: recorded {stub['match'].get(name)!r}, sent {value_at(doc, name) if name != HASH else input_hash(doc)!r}"
-                for name in differs
+                f"{name}: recorded {stub['match'].get(name)!r}, sent {_sent(doc, name)!r}" for name in differs
             )
             parts.append(f"{stub.get('source') or stub.get('id')} ({shown or 'exhausted'})")
         self.closest_text = "; ".join(parts)
         super().__init__(f"No stub of {api} matches this input. Closest: {self.closest_text or 'none'}.")
+
+
+def _sent(doc: Doc, name: str) -> str:
+    return input_hash(doc) if name == HASH else value_at(doc, name)
 
 
 def choose(stubs: list[dict[str, Any]], uses: dict[str, int], api: str, doc: Doc) -> dict[str, Any]:
@@ -429,7 +327,7 @@ class Matcher:
         """A werkzeug Response replaying the recorded answer, or None when the call has no recording."""
         from werkzeug.wrappers import Response
 
-        from .proxy import body_format, classify
+        from sterling_mock.mock_server.recording.proxy import body_format, classify
 
         transport, _ = classify("POST", path, dict(query))
         exchange = {
