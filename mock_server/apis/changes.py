@@ -8,7 +8,7 @@ from decimal import Decimal
 from sterling_mock.client.wire import Doc, as_list, child
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import ChangeNotAllowed, InvalidOrderLine, InvalidValue
-from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain import clock, intake
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.orders import audit, model, render, statuses
 from sterling_mock.mock_server.domain.queries.query import present
@@ -316,6 +316,9 @@ def change_order(ctx: Ctx, doc: Doc) -> Output:
     types: set[str] = set()
     _change_header(ctx, order, doc, types)
     _change_lines(ctx, order, doc, types)
+    holds_changed = intake.before_save(ctx, order, doc, creating=False)
+    if holds_changed:
+        types.add("HOLD")
     if action == "CANCEL":
         open_lines = [ln for ln in model.lines_of(order) if _open_qty(ln) > 0]
         if not open_lines:
@@ -329,6 +332,7 @@ def change_order(ctx: Ctx, doc: Doc) -> Output:
         types.add("CANCEL")
     model.touch(ctx, order)
     model.save(ctx, order, insert=False)
+    intake.after_save(ctx, order, holds_changed)
     audit.record(
         ctx,
         before,

@@ -9,7 +9,10 @@ from sterling_mock.client.wire import Doc, as_list, child
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import InvalidTransition, MandatoryMissing
 from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.alerts import alerts
 from sterling_mock.mock_server.domain.fulfilment import lifecycle
+from sterling_mock.mock_server.domain.holds import config as hold_types
+from sterling_mock.mock_server.domain.holds import holds
 from sterling_mock.mock_server.domain.orders import model, render, statuses
 from sterling_mock.mock_server.domain.queries.query import compile_query, present
 from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template
@@ -27,15 +30,22 @@ def schedule_order(ctx: Ctx, doc: Doc) -> Output:
     (the default) has unlimited supply.  ``CheckInventory="N"`` skips the inventory check.  Accepted and
     ignored: ``IgnoreTransactionDependencies`` (the fake has no dependencies), ``IgnoreMinNotificationTime``,
     ``PrimeLineNo``/``SubLineNo`` (the whole order is scheduled).  Nothing to schedule is not an error: the
-    call changes nothing, as an agent run over a scheduled order does.
+    call changes nothing, as an agent run over a scheduled order does.  An active hold whose type blocks
+    scheduling refuses the call (MOCK0700, nothing changed); a line held so is skipped; quantity newly
+    backordered raises a LINE_BACKORDERED alert (setting ``alert_on_backorder``).
     """
     order = model.load(ctx, doc)
     before = lifecycle.snapshot(order)
-    touched = lifecycle.schedule(ctx, order, check_inventory=present(doc, "CheckInventory") != "N")
+    with holds.unheld_lines(ctx, order, hold_types.SCHEDULE):
+        touched = lifecycle.schedule(ctx, order, check_inventory=present(doc, "CheckInventory") != "N")
+    alerts.backorders(ctx, before, order)
     types = ["SCHEDULE"] if touched else []
-    if present(doc, "ScheduleAndRelease") == "Y" and lifecycle.release(ctx, order):
-        touched = model.lines_of(order)
-        types.append("RELEASE")
+    if present(doc, "ScheduleAndRelease") == "Y" and not holds.blocking(ctx, order, order, hold_types.RELEASE):
+        with holds.unheld_lines(ctx, order, hold_types.RELEASE):
+            released = lifecycle.release(ctx, order)
+        if released:
+            touched = model.lines_of(order)
+            types.append("RELEASE")
     if touched:
         lifecycle.commit(ctx, order, before, types, touched, doc)
     return Output.none()
@@ -46,10 +56,13 @@ def release_order(ctx: Ctx, doc: Doc) -> Output:
     (``ReleaseNo`` 1, 2, ... per order).  Status rows of released quantity carry ``OrderReleaseKey`` and
     ``ShipNode``.  Accepted and ignored: ``IgnoreTransactionDependencies``, ``CheckInventory``,
     ``IgnoreReleaseDate`` (no release dates or dependencies in the fake).  Nothing scheduled: no change.
+    An active hold whose type blocks release refuses the call (MOCK0700); a line held so is skipped.
     """
     order = model.load(ctx, doc)
     before = lifecycle.snapshot(order)
-    if lifecycle.release(ctx, order):
+    with holds.unheld_lines(ctx, order, hold_types.RELEASE):
+        released = lifecycle.release(ctx, order)
+    if released:
         lifecycle.commit(ctx, order, before, ["RELEASE"], model.lines_of(order), doc)
     return Output.none()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import ChangeNotAllowed, InvalidValue
+from sterling_mock.mock_server.domain import intake
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.orders import audit, model, render, statuses
 from sterling_mock.mock_server.domain.queries.templates import apply_template
@@ -15,12 +16,17 @@ def create_order(ctx: Ctx, doc: Doc) -> Output:
     """createOrder: stores the order at 1100 Created (1000 with ``DraftOrderFlag="Y"``).
 
     Default output is exactly ``DocumentType, OrderNo, OrderHeaderKey, EnterpriseCode`` [OBS, two instances].
-    Left out: pricing rules, payment processing, holds and dependencies; totals are computed from the
-    input's unit prices, charges and taxes.
+    ``OrderHoldTypes/OrderHoldType`` on the order or its lines put holds at 1100 (``intake``, reference
+    §14; IBM's connector form ``"OrderHoldTypes": [{"OrderHoldType": {..}}]`` is read too); payment methods
+    get their display numbers, charge sequence and limits.  Left out: pricing rules, payment processing
+    (processOrderPayments does it) and dependencies; totals are computed from the input's unit prices,
+    charges and taxes.
     """
     order = model.new_order(ctx, doc)
+    holds_changed = intake.before_save(ctx, order, doc, creating=True)
     model.save(ctx, order, insert=True)
-    audit.record(ctx, None, order, ["CREATE"])
+    intake.after_save(ctx, order, holds_changed)
+    audit.record(ctx, None, order, ["CREATE", *(["HOLD"] if holds_changed else [])])
     if ctx.template is not None:
         full = render.full_order(order, ctx.settings, ctx.pipelines.get(order["DocumentType"]).descriptions)
         return Output("Order", apply_template("Order", full, ctx.template))

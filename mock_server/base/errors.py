@@ -274,3 +274,104 @@ class ShipmentClosed(SterlingError):
 class DocumentTooLarge(SterlingError):
     code = "MOCK0009"
     description = "The input document has more elements or attributes than the configured limit."
+
+
+# --- holds, payments, invoices, returns, alerts (MOCK0700-MOCK0799; no real codes are known) ---------
+
+
+class OrderOnHold(SterlingError):
+    code = "MOCK0700"
+    description = "The order or line is on hold: a hold type on it blocks this transaction."
+
+
+class UnknownHoldType(SterlingError):
+    code = "MOCK0701"
+    description = "The hold type is not configured for the enterprise."
+
+
+class HoldNotFound(SterlingError):
+    code = "MOCK0702"
+    description = "The order or line has no hold of this type to resolve."
+
+
+class PaymentDeclined(SterlingError):
+    code = "MOCK0710"
+    description = "The payment was declined: the authorisation failed."
+
+
+class ChargeExceedsAuthorization(SterlingError):
+    code = "MOCK0711"
+    description = "The charge is larger than the open authorisation."
+
+
+class InvalidInvoice(SterlingError):
+    code = "MOCK0720"
+    description = "The order invoice does not exist."
+
+
+class NothingToInvoice(SterlingError):
+    code = "MOCK0721"
+    description = "The order has no shipped quantity left to invoice."
+
+
+class ReturnExceedsShipped(SterlingError):
+    code = "MOCK0730"
+    description = "The return asks for more than the shipped, not yet returned quantity."
+
+
+class InvalidReceipt(SterlingError):
+    code = "MOCK0731"
+    description = "The receipt does not exist."
+
+
+class ReceiptClosed(SterlingError):
+    code = "MOCK0732"
+    description = "The receipt is closed: nothing more can be received against it."
+
+
+class InvalidException(SterlingError):
+    code = "MOCK0740"
+    description = "The alert (Inbox record) does not exist."
+
+
+# --- inventory and reservations (MOCK0900-MOCK0919; no real codes are known) ---------------------------
+
+
+class UnknownReservation(SterlingError):
+    code = "MOCK0900"
+    description = "The reservation does not exist (or was already consumed or cancelled)."
+
+
+class ReservationExpired(SterlingError):
+    code = "MOCK0901"
+    description = "The reservation has expired."
+
+
+class ReservationMismatch(SterlingError):
+    code = "MOCK0902"
+    description = "The reservation does not hold this item."
+
+
+# --- records that could not be rendered (MOCK0120-MOCK0129; no real codes are known) -------------------
+
+
+class UnrenderableResult(SterlingError):
+    code = "MOCK0120"
+    description = "The call would leave a record that cannot be read back; nothing was changed."
+
+
+class UnreadableRecord(SterlingError):
+    code = "MOCK0121"
+    description = (
+        "A stored record has a shape this version cannot read (written by an older version): "
+        "`sterling-mock repair` lists and repairs such records."
+    )
+    http_status = 409
+
+
+# --- catalogue, customers, configuration (issue 23; MOCK0900-MOCK0999: no real codes are known) ------------
+
+
+class CustomerNotFound(SterlingError):
+    code = "MOCK0900"
+    description = "The customer does not exist."

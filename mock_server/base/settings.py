@@ -83,6 +83,17 @@ class Settings:
     #: Seconds a client may take between bytes of its request (headers and body): a slow-loris upload gets
     #: HTTP 408 (MOCK0010) instead of holding a worker until gunicorn's worker timeout.
     request_timeout: float = 10.0
+    #: Holds: a HoldType the enterprise has not configured is refused (MOCK0701), and resolving a hold the
+    #: order does not carry answers MOCK0702 (off: both create the hold at 1100, as IBM documents).
+    strict_hold_types: bool = False
+    #: A hold of a type the enterprise has not configured blocks scheduling, release and shipment.
+    unknown_hold_blocks: bool = True
+    #: confirmShipment invoices the shipped quantity (Sterling's shipment-invoice agent).
+    invoice_on_shipment: bool = True
+    #: Alerts (Inbox records) the fake raises itself: a line backordered, a payment declined, a hold applied.
+    alert_on_backorder: bool = True
+    alert_on_payment_decline: bool = True
+    alert_on_hold: bool = True
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -18,6 +18,8 @@ from sterling_mock.mock_server.base.errors import (
 from sterling_mock.mock_server.domain import clock, masterdata
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.fulfilment import lifecycle
+from sterling_mock.mock_server.domain.holds import config as hold_types
+from sterling_mock.mock_server.domain.holds import holds
 from sterling_mock.mock_server.domain.orders import model, render, statuses
 from sterling_mock.mock_server.domain.queries.query import present
 from sterling_mock.mock_server.store.schema import lifecycle as sql
@@ -26,6 +28,8 @@ SHIPMENT_CREATED = "1100"
 SHIPMENT_SHIPPED = "1400"
 SHIPMENT_CANCELLED = "9000"
 OPEN = ("1100", "1300")
+#: Changes an active hold blocking shipment refuses.
+SHIPPING_CHANGES = ("CREATE_SHIPMENT", "CONFIRM_SHIPMENT")
 OUTPUT_KEYS = ("SellerOrganizationCode", "ShipNode", "ShipmentKey", "ShipmentNo")
 #: Input attributes that are verbs, keys or derived, never copied onto the stored shipment.
 NOT_COPIED = frozenset(
@@ -58,6 +62,8 @@ class Batch:
 
     def commit(self, change: str, doc: Doc) -> None:
         for order, before, lines in self.orders.values():
+            if lines and change in SHIPPING_CHANGES:  # a held order or line does not ship (MOCK0700)
+                holds.check(self.ctx, order, hold_types.SHIP, lines)
             if lines:
                 lifecycle.commit(self.ctx, order, before, [change], lines, doc)
 
