@@ -24,6 +24,7 @@ INPUT_ROOTS = {
     "deleteOrder": "Order",
     "getOrderLineList": "OrderLine",
     "getOrderAuditList": "OrderAudit",
+    "getOrderAuditDetails": "OrderAudit",
     "scheduleOrder": "ScheduleOrder",
     "releaseOrder": "ReleaseOrder",
     "changeOrderStatus": "OrderStatusChange",

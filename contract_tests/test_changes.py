@@ -79,18 +79,28 @@ def test_unknown_order_is_refused(sterling: Sterling) -> None:
 
 
 def test_audit_records_old_and_new_values(sterling: Sterling, new_order: Make) -> None:
+    """Reference §7: the default list names each change's levels and modification types, without details;
+    getOrderAuditDetails gives the values, inside each level (OrderAuditLevel/OrderAuditDetails)."""
     key, given = new_order(lines=1)
     sterling.invoke("changeOrder", change_order_input(key, CustomerPONo="PO-AUDITED"))
     out = sterling.invoke("getOrderAuditList", get_order_audit_list_input(key))
     audits = as_list(out.get("OrderAudit"))
     assert audits and all(a["OrderHeaderKey"] == key for a in audits)
-    changes = [
-        attribute
-        for audit in audits
-        for detail in as_list((audit.get("OrderAuditDetails") or {}).get("OrderAuditDetail"))
-        for attribute in as_list((detail.get("Attributes") or {}).get("Attribute"))
-        if attribute["Name"] == "CustomerPONo"
-    ]
-    assert {"OldValue": given["CustomerPONo"], "NewValue": "PO-AUDITED"} in [
-        {"OldValue": c.get("OldValue", ""), "NewValue": c.get("NewValue", "")} for c in changes
-    ]
+    assert out["TotalOrderAuditList"] == str(len(audits))
+    for audit in audits:
+        assert "OrderAuditDetails" not in audit
+        for level in as_list(audit["OrderAuditLevels"].get("OrderAuditLevel")):
+            assert "OrderAuditDetails" not in level  # details come by template or getOrderAuditDetails
+            assert level["ModificationLevel"] in ("ORDER", "ORDER_LINE", "ORDER_RELEASE")
+    changes = []
+    for audit in audits:
+        whole = sterling.invoke("getOrderAuditDetails", {"OrderAuditKey": audit["OrderAuditKey"]})
+        assert whole["OrderAuditKey"] == audit["OrderAuditKey"] and "OrderAuditDetails" not in whole
+        changes += [
+            {"OldValue": attribute.get("OldValue", ""), "NewValue": attribute.get("NewValue", "")}
+            for level in as_list(whole["OrderAuditLevels"].get("OrderAuditLevel"))
+            for detail in as_list((level.get("OrderAuditDetails") or {}).get("OrderAuditDetail"))
+            for attribute in as_list((detail.get("Attributes") or {}).get("Attribute"))
+            if attribute["Name"] == "CustomerPONo"
+        ]
+    assert {"OldValue": given["CustomerPONo"], "NewValue": "PO-AUDITED"} in changes

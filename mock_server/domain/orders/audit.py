@@ -1,15 +1,18 @@
-"""Order audit records (getOrderAuditList): what changed, by whom, why.  Written by every API that changes
-an order, inside the same transaction.
+"""Order audit records (getOrderAuditList, getOrderAuditDetails): what changed, by whom, why.  Written by
+every API that changes an order, inside the same transaction.
 
 Interface used by every writer (keep it stable):
     record(ctx, before, after, modification_types, reason_code="", reason_text="")
 ``before`` is the canonical order before the change (None for createOrder), ``after`` the order as saved.
 
-One call writes one ``OrderAudit``: an ``ORDER`` level carrying the caller's modification types, one
-``ORDER_LINE`` level per line that changed, and one ``OrderAuditDetail`` per changed element with its
-``Attribute Name OldValue NewValue`` rows.  Line levels name what happened to the line: ``ADD_LINE`` for a
-new line, ``REMOVE_LINE`` for a removed one, ``CANCEL`` when its OrderedQty went down, else the
-caller's types.
+One call stores one ``OrderAudit`` in the shape of reference §7: the order's keys in ``Order``, an ``ORDER``
+level carrying the caller's modification types and one ``ORDER_LINE`` level per line that changed (with its
+``OrderLine PrimeLineNo SubLineNo`` and ``Item``).  The changed values sit inside each level:
+``OrderAuditDetails/OrderAuditDetail AuditType Action`` with ``Attributes/Attribute Name OldValue NewValue`` and
+``IDs/ID Name Value`` -- the header's elements (Order, PersonInfoShipTo, ...) in the ORDER level, each line's in
+its own.  Line levels name what happened to the line: ``ADD_LINE`` for a new line, ``REMOVE_LINE`` for a removed
+one, ``CANCEL`` when its OrderedQty went down, else the caller's types.  ``summary`` is the default
+getOrderAuditList view (no details); ``OrderAuditDetails`` come by template or getOrderAuditDetails.
 The audit columns themselves (Createts, Modifyts, ...) are not diffed: every change moves them.
 """
 
@@ -61,44 +64,55 @@ def _qty(line: Doc | None) -> Decimal:
         return Decimal(0)
 
 
-def _detail(audit_type: str, operation: str, rows: list[Doc], ids: dict[str, str]) -> Doc:
+def _detail(audit_type: str, action: str, rows: list[Doc], ids: dict[str, str]) -> Doc:
     return {
         "AuditType": audit_type,
-        "Operation": operation,
+        "Action": action,
         "Attributes": {"Attribute": rows},
         "IDs": {"ID": [{"Name": k, "Value": v} for k, v in ids.items()]},
     }
 
 
-def _level(level: str, types: list[str], line_key: str = "") -> Doc:
-    return {
+def _level(level: str, types: list[str], details: list[Doc], line: Doc | None = None) -> Doc:
+    """One ``OrderAuditLevel``: its modification types, the line it is about, the details it holds."""
+    out: Doc = {
         "ModificationLevel": level,
-        "OrderLineKey": line_key,
+        "OrderLineKey": str((line or {}).get("OrderLineKey", "")),
         "OrderReleaseKey": "",
-        "ModificationTypes": {"ModificationType": [{"Name": name} for name in types]},
+        "ModificationTypes": {"ModificationType": [{"Name": name, "ScreenName": ""} for name in types]},
     }
+    if line is not None:
+        found = line.get("Item")
+        item: Doc = found if isinstance(found, dict) else {}
+        out["OrderLine"] = {
+            "PrimeLineNo": str(line.get("PrimeLineNo", "")),
+            "SubLineNo": str(line.get("SubLineNo", "")),
+            "Item": {k: str(item.get(k, "")) for k in ("ItemID", "UnitOfMeasure", "ProductClass")},
+        }
+    if details:
+        out["OrderAuditDetails"] = {"OrderAuditDetail": details}
+    return out
 
 
-def _line_changes(before: Doc | None, after: Doc, types: list[str]) -> tuple[list[Doc], list[Doc]]:
+def _line_levels(before: Doc | None, after: Doc, types: list[str]) -> list[Doc]:
     old_lines, new_lines = _lines(before), _lines(after)
     levels: list[Doc] = []
-    details: list[Doc] = []
     for key in [*new_lines, *(k for k in old_lines if k not in new_lines)]:
         old, new = old_lines.get(key), new_lines.get(key)
         rows = diff(old, new)
         if not rows:
             continue
         if before is not None and old is None:
-            line_types, operation = ["ADD_LINE"], "Create"
+            line_types, action = ["ADD_LINE"], "Create"
         elif new is None:
-            line_types, operation = ["REMOVE_LINE"], "Delete"
+            line_types, action = ["REMOVE_LINE"], "Delete"
         else:
             line_types = ["CANCEL"] if before is not None and _qty(new) < _qty(old) else list(types)
-            operation = "Create" if before is None else "Update"
-        levels.append(_level("ORDER_LINE", line_types, key))
+            action = "Create" if before is None else "Update"
         ids = {"OrderHeaderKey": str(after["OrderHeaderKey"]), "OrderLineKey": key}
-        details.append(_detail("OrderLine", operation, rows, ids))
-    return levels, details
+        line = {**(old or {}), **(new or {}), "OrderLineKey": key}
+        levels.append(_level("ORDER_LINE", line_types, [_detail("OrderLine", action, rows, ids)], line))
+    return levels
 
 
 def record(
@@ -112,18 +126,17 @@ def record(
     """Store one OrderAudit for this change (nothing when nothing audited changed)."""
     ohk = str(after["OrderHeaderKey"])
     ids = {"OrderHeaderKey": ohk}
-    operation = "Create" if before is None else "Update"
+    action = "Create" if before is None else "Update"
     details: list[Doc] = []
     header_rows = diff(before, after)
     if header_rows:
-        details.append(_detail("Order", operation, header_rows, ids))
+        details.append(_detail("Order", action, header_rows, ids))
     for name in AUDITED_ELEMENTS:
         rows = diff((before or {}).get(name), after.get(name))
         if rows:
-            details.append(_detail(name, operation, rows, ids))
-    line_levels, line_details = _line_changes(before, after, modification_types)
-    details.extend(line_details)
-    if not details:
+            details.append(_detail(name, action, rows, ids))
+    line_levels = _line_levels(before, after, modification_types)
+    if not details and not line_levels:
         return
     stamp = ctx.stamp()
     audit_key = ctx.new_key()
@@ -131,9 +144,8 @@ def record(
         "OrderAuditKey": audit_key,
         "AuditTransactionId": audit_key,
         "OrderHeaderKey": ohk,
-        "EnterpriseCode": str(after.get("EnterpriseCode", "")),
-        "DocumentType": str(after.get("DocumentType", "")),
-        "OrderNo": str(after.get("OrderNo", "")),
+        "OrderLineKey": "",
+        "OrderReleaseKey": "",
         "ReasonCode": reason_code,
         "ReasonText": reason_text,
         "Createts": stamp,
@@ -142,7 +154,35 @@ def record(
         "Modifyuserid": ctx.user,
         "Createprogid": ctx.progid,
         "Modifyprogid": ctx.progid,
-        "OrderAuditLevels": {"OrderAuditLevel": [_level("ORDER", list(modification_types)), *line_levels]},
-        "OrderAuditDetails": {"OrderAuditDetail": details},
+        "Order": {k: str(after.get(k, "")) for k in ("DocumentType", "EnterpriseCode", "OrderNo")},
+        "OrderAuditLevels": {
+            "OrderAuditLevel": [_level("ORDER", list(modification_types), details), *line_levels]
+        },
     }
     ctx.tx.put_audit(ctx.ns, audit_key, ohk, audit)
+
+
+#: OrderAudit attributes of IBM's default getOrderAuditList template (reference §7).
+SUMMARY_ATTRIBUTES = (
+    "AuditTransactionId",
+    "Modifyts",
+    "Modifyuserid",
+    "ReasonCode",
+    "ReasonText",
+    "OrderAuditKey",
+    "OrderHeaderKey",
+    "OrderLineKey",
+    "OrderReleaseKey",
+)
+
+
+def summary(audit: Doc) -> Doc:
+    """The default getOrderAuditList view of a stored audit: its summary attributes, ``Order`` and the levels
+    with their modification types and lines, without ``OrderAuditDetails``."""
+    out: Doc = {name: str(audit.get(name, "")) for name in SUMMARY_ATTRIBUTES}
+    out["Order"] = dict(audit.get("Order") or {})
+    levels = as_list((audit.get("OrderAuditLevels") or {}).get("OrderAuditLevel"))
+    out["OrderAuditLevels"] = {
+        "OrderAuditLevel": [{k: v for k, v in lv.items() if k != "OrderAuditDetails"} for lv in levels]
+    }
+    return out

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+if TYPE_CHECKING:
+    from sterling_mock.mock_server.store.core import Tx
+
 STATEMENTS: list[str] = [
     """CREATE TABLE IF NOT EXISTS order_audits(
         ns TEXT NOT NULL, audit_key TEXT NOT NULL, ohk TEXT NOT NULL, doc BLOB NOT NULL,
@@ -17,3 +24,11 @@ STATEMENTS: list[str] = [
         PRIMARY KEY(ns, token, pos)) WITHOUT ROWID""",
 ]
 NS_TABLES: tuple[str, ...] = ("order_audits", "page_sets", "page_rows")
+
+
+def get_audit(tx: Tx, ns: str, audit_key: str) -> dict[str, Any] | None:
+    """One order audit by its OrderAuditKey (getOrderAuditDetails), None when there is none."""
+    row = tx.conn.execute(
+        "SELECT doc FROM order_audits WHERE ns=? AND audit_key=?", (ns, audit_key)
+    ).fetchone()
+    return None if row is None else dict(orjson.loads(row[0]))
