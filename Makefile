@@ -50,7 +50,8 @@ test: $(STAMP) chromium postgres
 	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile
 	STERLING_MOCK_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q -rs -n 2 --dist loadfile
 
-# The console's screenshots for the README, taken by its browser tests
+# The console's screenshots for the README, taken by its browser tests from a seeded demo store (headless
+# Chromium started with --no-sandbox, which Chromium needs when run as root, as in most containers)
 screenshots: $(STAMP) chromium
 	STERLING_MOCK_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/browser
 
