@@ -9,7 +9,7 @@ import json
 import random
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote as _quote
 
 from .mutate import ODD, QRY, break_body, json_body, mutate, xml_body
 
@@ -76,6 +76,11 @@ CONTROL: list[tuple[str, str, dict[str, Any]]] = [
 CONSOLE_GETS = ["/", "/orders/{key}", "/pipeline", "/pipeline/live", "/journal", "/journal/rows", "/controls"]
 CONSOLE_ACTIONS = ["cancel", "schedule", "release", "ship", "advance", "nope"]
 CONSOLE_CONTROLS = ["seed", "reset", "agents_run", "agents_auto", "clock", "throttle", "fault_add", "nope"]
+
+
+def quote(text: str, safe: str = "/") -> str:
+    """Percent-encoding that passes a lone surrogate through (odd values carry one)."""
+    return _quote(text, safe=safe, errors="surrogatepass")
 
 
 @dataclass
@@ -284,18 +289,17 @@ def order_resource(rng: random.Random, api: str, root: str, doc: Any, fmt: str, 
 
 
 def interop(rng: random.Random, api: str, root: str, doc: Any) -> Request:
-    data = _body(rng, root, doc, "xml").decode("utf-8", "surrogatepass")
-    fields = [
-        ("InteropApiName", api),
-        ("YFSEnvironment.userId", "admin"),
-        ("YFSEnvironment.password", "password"),
-        ("InteropApiData", data),
+    fields: list[tuple[str, bytes]] = [
+        ("InteropApiName", api.encode()),
+        ("YFSEnvironment.userId", b"admin"),
+        ("YFSEnvironment.password", b"password"),
+        ("InteropApiData", _body(rng, root, doc, "xml")),
     ]
     if rng.random() < 0.15:
-        fields.append(("TemplateData", xml_body("Order", FULL_TEMPLATE["Order"]).decode()))
+        fields.append(("TemplateData", xml_body("Order", FULL_TEMPLATE["Order"])))
     if rng.random() < 0.05:
-        fields.append(("IsFlow", rng.choice(["Y", "N", "x"])))
-    form = "&".join(f"{name}={quote(value, safe='', errors='surrogatepass')}" for name, value in fields)
+        fields.append(("IsFlow", rng.choice([b"Y", b"N", b"x"])))
+    form = "&".join(f"{name}={_quote(value, safe='')}" for name, value in fields)
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Authorization": "none"}
     return Request("interop", "POST", "/smcfs/interop/InteropHttpServlet", "", form.encode(), headers)
 

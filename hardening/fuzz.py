@@ -79,7 +79,9 @@ def invariants(fuzzer: Fuzzer, where: str) -> None:
     fuzzer.tally.failures += [f"invariant ({where}): {p}" for p in problems]
 
 
-def run(db: str, count: int, seed: int, *, start: int = 0, every: int = 250, sweep: bool = True) -> tuple[Tally, float]:
+def run(
+    db: str, count: int, seed: int, *, start: int = 0, every: int = 250, sweep: bool = True
+) -> tuple[Tally, float]:
     """Inputs ``start`` .. ``start + count - 1`` of ``seed`` on ``db``: the tally and the seconds taken."""
     fuzzer = prepare(db, seed)
     started = time.perf_counter()

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from sterling_mock.client.wire import Doc
+from sterling_mock.mock_server.domain import shapes
 from sterling_mock.mock_server.domain.context import Ctx, Output
+
+
+def conforming(fn: Callable[[Ctx, Doc], Output], root: str) -> Callable[[Ctx, Doc], Output]:
+    """``fn`` seeing its input with attributes and elements kept apart (``shapes.conform``): decided here,
+    once, for every API and every door (multiApi, getPage and executeFlow call ``fn`` too)."""
+    if getattr(fn, "conformed", False):
+        return fn
+
+    @functools.wraps(fn)
+    def conformed(ctx: Ctx, doc: Doc) -> Output:
+        return fn(ctx, shapes.conform(root, doc))
+
+    conformed.conformed = True  # type: ignore[attr-defined]
+    return conformed
 
 
 @dataclass(frozen=True)
@@ -27,3 +43,6 @@ class ApiSpec:
     #: keys and numbers through ``Ctx.new_key``/``sequence_text``, checks through ``Ctx.verify``, and writes only
     #: through the Tx methods ``deferred.RECORDED`` lists.
     prepared: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fn", conforming(self.fn, self.input_root))
