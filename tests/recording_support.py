@@ -2,8 +2,8 @@
 the recorder in front of it.
 
 The "real" instance differs from the fake a drift runs against: its own user and password, orders created
-before the recording (so keys and order numbers differ), two APIs the fake does not model (getCustomerDetails,
-and getCommonCodeList answering differently on every call), and one planted behaviour: a fault rule makes its
+before the recording (so keys and order numbers differ), two APIs the fake does not model (getLoyaltyDetails,
+and getLoyaltyTierList answering differently on every call), and one planted behaviour: a fault rule makes its
 getOrderList answer YFS10003.
 """
 
@@ -50,7 +50,7 @@ class RealSterling:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
-        if path.endswith("/invoke/getCustomerDetails"):
+        if path.endswith("/invoke/getLoyaltyDetails"):
             request = Request(environ)
             customer = json.loads(request.get_data() or b"{}").get("CustomerID", "")
             if customer != "C-1":
@@ -64,19 +64,19 @@ class RealSterling:
                 )
             answer = {
                 "CustomerID": "C-1",
-                "CustomerType": "02",
+                "Tier": "GOLD",
                 "OrganizationCode": "Matrix-R",
-                "Status": "10",
+                "Points": "1200",
             }
             return Response(json.dumps(answer), content_type="application/json")(environ, start_response)
-        if path.endswith("/invoke/getCommonCodeList"):
+        if path.endswith("/invoke/getLoyaltyTierList"):
             self.code_calls += 1
             answer: dict[str, Any] = {
-                "CommonCode": [
+                "LoyaltyTier": [
                     {
-                        "CodeType": "REASON",
-                        "CodeValue": "A",
-                        "CodeShortDescription": f"call {self.code_calls}",
+                        "Program": "REWARDS",
+                        "TierCode": "A",
+                        "TierName": f"call {self.code_calls}",
                     }
                 ]
             }
@@ -169,9 +169,9 @@ def record_session(folder: Path, target: str, differ: Any = None) -> Recorded:
             "YFSEnvironment.password": REAL_PASSWORD,
         }
         assert http.post(proxy + "/smcfs/interop/InteropHttpServlet", params=interop).status_code == 200
-        assert http.post(f"{base}/invoke/getCustomerDetails", json={"CustomerID": "C-1"}, auth=basic).ok
+        assert http.post(f"{base}/invoke/getLoyaltyDetails", json={"CustomerID": "C-1"}, auth=basic).ok
         for _ in range(3):
-            assert http.post(f"{base}/invoke/getCommonCodeList", json={"CodeType": "REASON"}, auth=basic).ok
+            assert http.post(f"{base}/invoke/getLoyaltyTierList", json={"Program": "REWARDS"}, auth=basic).ok
         out.secrets = [
             REAL_PASSWORD,
             token,

@@ -62,7 +62,7 @@ def edit_answer(folder: Path, name: str, change: object) -> None:
 def test_drift_finds_exactly_the_planted_difference(report: dict[str, Any]) -> None:
     assert report["differences"] == [PLANTED]
     assert report["uncovered"] == 1 and report["exchanges"] == 13
-    assert report["unmodelled"] == {"getCustomerDetails": [10], "getCommonCodeList": [11, 12, 13]}
+    assert report["unmodelled"] == {"getLoyaltyDetails": [10], "getLoyaltyTierList": [11, 12, 13]}
     assert report["preconditions"] == []
     assert report["references"] >= 5  # keys, order number, user token, JWT bound between the two systems
 
@@ -70,8 +70,8 @@ def test_drift_finds_exactly_the_planted_difference(report: dict[str, Any]) -> N
 def test_values_that_differ_between_two_real_reads_propose_a_rule(report: dict[str, Any]) -> None:
     assert report["proposed_rules"] == [
         {
-            "api": "getCommonCodeList",
-            "path": "/CommonCodeList/CommonCode[@CodeValue=A]/@CodeShortDescription",
+            "api": "getLoyaltyTierList",
+            "path": "/LoyaltyTierList/LoyaltyTier/@TierName",
             "kind": "value",
             "reason": "differs between two real answers to the same read (#11, #12)",
         }

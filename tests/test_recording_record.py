@@ -48,10 +48,10 @@ def test_every_call_is_kept_in_order_with_what_a_replay_needs(recorded: Recorded
         "getOrderList",
         "scheduleOrder",
         "getOrderDetails",
-        "getCustomerDetails",
-        "getCommonCodeList",
-        "getCommonCodeList",
-        "getCommonCodeList",
+        "getLoyaltyDetails",
+        "getLoyaltyTierList",
+        "getLoyaltyTierList",
+        "getLoyaltyTierList",
     ]
     exchanges = session.exchanges()
     xml_read = exchanges[2]
@@ -142,12 +142,12 @@ def test_append_records_only_calls_without_a_recording(recorded: Recorded, real:
     with served(recorder) as proxy:
         base = proxy + "/smcfs/restapi/invoke"
         auth = (REAL_USER, REAL_PASSWORD)
-        known = requests.post(f"{base}/getCustomerDetails", json={"CustomerID": "C-1"}, auth=auth)
-        new = requests.post(f"{base}/getCustomerDetails", json={"CustomerID": "C-2"}, auth=auth)
+        known = requests.post(f"{base}/getLoyaltyDetails", json={"CustomerID": "C-1"}, auth=auth)
+        new = requests.post(f"{base}/getLoyaltyDetails", json={"CustomerID": "C-2"}, auth=auth)
     assert known.json()["CustomerID"] == "C-1"  # answered from the session
     assert new.status_code == 400  # forwarded: the real instance does not know C-2
     recorder.close()
-    assert [e["api"] for e in Session.open(copy).entries][-1] == "getCustomerDetails"
+    assert [e["api"] for e in Session.open(copy).entries][-1] == "getLoyaltyDetails"
     assert len(Session.open(copy).entries) == len(Session.open(recorded.path).entries) + 1
 
 
@@ -155,7 +155,7 @@ def test_passthrough_keeps_nothing(real: str) -> None:
     recorder = Recorder(real, None, mode="passthrough")
     with served(recorder) as proxy:
         answer = requests.post(
-            proxy + "/smcfs/restapi/invoke/getCustomerDetails",
+            proxy + "/smcfs/restapi/invoke/getLoyaltyDetails",
             json={"CustomerID": "C-1"},
             auth=(REAL_USER, REAL_PASSWORD),
         )
@@ -185,7 +185,7 @@ def test_a_killed_recorder_leaves_a_readable_session(real: str, tmp_path: Path) 
                 time.sleep(0.05)
         for _ in range(3):
             answer = requests.post(
-                f"{base}/getCommonCodeList", json={"CodeType": "REASON"}, auth=(REAL_USER, REAL_PASSWORD)
+                f"{base}/getLoyaltyTierList", json={"Program": "REWARDS"}, auth=(REAL_USER, REAL_PASSWORD)
             )
             assert answer.status_code == 200
     finally:
@@ -195,8 +195,8 @@ def test_a_killed_recorder_leaves_a_readable_session(real: str, tmp_path: Path) 
         process.stdout.close()
     session = Session.open(out)
     assert session.manifest["closed"] is None  # never closed, yet every exchange it acknowledged is there
-    assert [e["api"] for e in session.entries] == ["getCommonCodeList"] * 3
-    assert [json.loads(e["response"]["body"])["CommonCode"][0]["CodeValue"] for e in session.exchanges()] == [
+    assert [e["api"] for e in session.entries] == ["getLoyaltyTierList"] * 3
+    assert [json.loads(e["response"]["body"])["LoyaltyTier"][0]["TierCode"] for e in session.exchanges()] == [
         "A"
     ] * 3
     assert not [p for p in out.rglob(".tmp-*")]

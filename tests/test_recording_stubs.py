@@ -13,9 +13,10 @@ from flask.testing import FlaskClient
 from sterling_mock.client.wire import from_xml
 from sterling_mock.mock_server.apis import APIS
 from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.calls.stubs import stubbed_apis
 from sterling_mock.mock_server.doors.app import create_app
 from sterling_mock.mock_server.recording.format import Session
-from sterling_mock.mock_server.recording.stubs import stubbed_apis, stubs_from_session
+from sterling_mock.mock_server.recording.stubs import stubs_from_session
 from tests.recording_support import Recorded, real_instance, record_session
 
 AUTH = ("admin", "password")
@@ -45,48 +46,48 @@ def load(client: FlaskClient, data: dict[str, object]) -> dict[str, object]:
 
 
 def test_an_unmodelled_api_is_answered_from_the_recording(client: FlaskClient, recorded: Recorded) -> None:
-    assert invoke(client, "getCustomerDetails", {"CustomerID": "C-1"})[0] == 400  # MOCK0006 before loading
+    assert invoke(client, "getLoyaltyDetails", {"CustomerID": "C-1"})[0] == 400  # MOCK0006 before loading
     loaded = load(client, {"recording": str(recorded.path)})
-    assert loaded["stubbed"] == ["getCommonCodeList", "getCustomerDetails"]
-    status, body = invoke(client, "getCustomerDetails", {"CustomerID": "C-1"})
-    assert status == 200 and json.loads(body)["CustomerType"] == "02"
-    status, body = invoke(client, "getCustomerDetails", {"CustomerID": "C-1"}, Accept="application/xml")
+    assert loaded["stubbed"] == ["getLoyaltyDetails", "getLoyaltyTierList"]
+    status, body = invoke(client, "getLoyaltyDetails", {"CustomerID": "C-1"})
+    assert status == 200 and json.loads(body)["Tier"] == "GOLD"
+    status, body = invoke(client, "getLoyaltyDetails", {"CustomerID": "C-1"}, Accept="application/xml")
     assert from_xml(body) == (
-        "Customer",
-        {"CustomerID": "C-1", "CustomerType": "02", "OrganizationCode": "Matrix-R", "Status": "10"},
+        "Loyalty",
+        {"CustomerID": "C-1", "Tier": "GOLD", "OrganizationCode": "Matrix-R", "Points": "1200"},
     )
-    journal = client.get("/_fake/journal?api=getCustomerDetails", headers=NS).get_json()["entries"]
+    journal = client.get("/_fake/journal?api=getLoyaltyDetails", headers=NS).get_json()["entries"]
     assert [e["http_status"] for e in journal] == [400, 200, 200]
 
 
 def test_repeated_calls_replay_in_order_then_the_last_answer(client: FlaskClient, recorded: Recorded) -> None:
     load(client, {"recording": str(recorded.path)})
-    seen = [json.loads(invoke(client, "getCommonCodeList", {"CodeType": "REASON"})[1]) for _ in range(4)]
-    assert [s["CommonCode"][0]["CodeShortDescription"] for s in seen] == [
+    seen = [json.loads(invoke(client, "getLoyaltyTierList", {"Program": "REWARDS"})[1]) for _ in range(4)]
+    assert [s["LoyaltyTier"][0]["TierName"] for s in seen] == [
         "call 1",
         "call 2",
         "call 3",
         "call 3",
     ]
     assert client.post("/_fake/reset", json={"namespace": "replay"}).status_code == 200
-    assert invoke(client, "getCommonCodeList", {"CodeType": "REASON"})[0] == 400  # reset cleared the stubs
+    assert invoke(client, "getLoyaltyTierList", {"Program": "REWARDS"})[0] == 400  # reset cleared the stubs
 
 
 def test_a_miss_names_the_closest_recording_and_what_differed(
     client: FlaskClient, recorded: Recorded
 ) -> None:
     load(client, {"recording": str(recorded.path)})
-    status, body = invoke(client, "getCustomerDetails", {"CustomerID": "C-9"})
+    status, body = invoke(client, "getLoyaltyDetails", {"CustomerID": "C-9"})
     error = json.loads(body)["errors"][0]
     assert status == 400 and error["ErrorCode"] == "MOCK0800"
     assert error["MoreInfo"]["Closest"] == "checkout#10 (CustomerID: recorded 'C-1', sent 'C-9')"
-    assert error["MoreInfo"]["ApiName"] == "getCustomerDetails"
+    assert error["MoreInfo"]["ApiName"] == "getLoyaltyDetails"
 
 
 def test_stubs_are_per_namespace(client: FlaskClient, recorded: Recorded) -> None:
     load(client, {"recording": str(recorded.path)})
     other = client.post(
-        "/smcfs/restapi/invoke/getCustomerDetails",
+        "/smcfs/restapi/invoke/getLoyaltyDetails",
         json={"CustomerID": "C-1"},
         auth=AUTH,
         headers={"X-Sterling-Mock-Namespace": "x"},
@@ -103,39 +104,39 @@ def test_modelled_apis_keep_the_fakes_state(client: FlaskClient, recorded: Recor
 def test_hand_written_stubs_times_errors_templates_and_faults(client: FlaskClient) -> None:
     stubs = [
         {
-            "api": "getCommonCodeList",
-            "match": {"CodeType": "X"},
+            "api": "getLoyaltyTierList",
+            "match": {"Program": "X"},
             "times": 1,
             "error": {"code": "YCP0001", "description": "Busy"},
         },
         {
-            "api": "getCommonCodeList",
-            "match": {"CodeType": "X"},
-            "answer": '<CommonCodeList><CommonCode CodeValue="A" CodeShortDescription="Alpha"/></CommonCodeList>',
+            "api": "getLoyaltyTierList",
+            "match": {"Program": "X"},
+            "answer": '<LoyaltyTierList><LoyaltyTier TierCode="A" TierName="Alpha"/></LoyaltyTierList>',
         },
-        {"api": "registerLogout", "status": 204},
+        {"api": "extnRegisterVisit", "status": 204},
     ]
-    assert load(client, {"stubs": stubs})["stubbed"] == ["getCommonCodeList", "registerLogout"]
-    status, body = invoke(client, "getCommonCodeList", {"CodeType": "X"})
+    assert load(client, {"stubs": stubs})["stubbed"] == ["extnRegisterVisit", "getLoyaltyTierList"]
+    status, body = invoke(client, "getLoyaltyTierList", {"Program": "X"})
     assert status == 400 and json.loads(body)["errors"][0]["ErrorCode"] == "YCP0001"
-    status, body = invoke(client, "getCommonCodeList", {"CodeType": "X"})
-    assert json.loads(body) == {"CommonCode": [{"CodeShortDescription": "Alpha", "CodeValue": "A"}]}
-    assert invoke(client, "registerLogout", {"UserId": "admin"})[0] == 204
-    client.put("/_fake/templates/codes", data='<CommonCodeList><CommonCode CodeValue=""/></CommonCodeList>')
+    status, body = invoke(client, "getLoyaltyTierList", {"Program": "X"})
+    assert json.loads(body) == {"LoyaltyTier": [{"TierName": "Alpha", "TierCode": "A"}]}
+    assert invoke(client, "extnRegisterVisit", {"UserId": "admin"})[0] == 204
+    client.put("/_fake/templates/tiers", data='<LoyaltyTierList><LoyaltyTier TierCode=""/></LoyaltyTierList>')
     answer = client.post(
-        "/smcfs/restapi/invoke/getCommonCodeList?_templateId=codes",
-        json={"CodeType": "X"},
+        "/smcfs/restapi/invoke/getLoyaltyTierList?_templateId=tiers",
+        json={"Program": "X"},
         auth=AUTH,
         headers=NS,
     )
-    assert json.loads(answer.data) == {"CommonCode": [{"CodeValue": "A"}]}
-    fault = {"api": "getCommonCodeList", "times": 1, "action": {"type": "http", "status": 503}}
+    assert json.loads(answer.data) == {"LoyaltyTier": [{"TierCode": "A"}]}
+    fault = {"api": "getLoyaltyTierList", "times": 1, "action": {"type": "http", "status": 503}}
     assert client.post("/_fake/faults", json=fault, headers=NS).status_code == 201
-    assert invoke(client, "getCommonCodeList", {"CodeType": "X"})[0] == 503
+    assert invoke(client, "getLoyaltyTierList", {"Program": "X"})[0] == 503
     listed = client.get("/_fake/stubs", headers=NS).get_json()
     assert [s["used"] for s in listed["stubs"]] == [1, 2, 1]
     assert client.delete("/_fake/stubs", headers=NS).status_code == 204
-    assert invoke(client, "getCommonCodeList", {"CodeType": "X"})[0] == 400
+    assert invoke(client, "getLoyaltyTierList", {"Program": "X"})[0] == 400
 
 
 def test_an_override_stub_answers_a_modelled_api_only_where_it_matches(client: FlaskClient) -> None:
@@ -167,12 +168,12 @@ def test_serve_stubs_answers_in_every_namespace(recorded: Recorded, tmp_path: Pa
     client = create_app(Settings(db=":memory:", demo_orders=0, stubs=str(recorded.path))).test_client()
     for ns in ("a", "b"):
         answer = client.post(
-            "/smcfs/restapi/invoke/getCommonCodeList",
-            json={"CodeType": "REASON"},
+            "/smcfs/restapi/invoke/getLoyaltyTierList",
+            json={"Program": "REWARDS"},
             auth=AUTH,
             headers={"X-Sterling-Mock-Namespace": ns},
         )
-        assert json.loads(answer.data)["CommonCode"][0]["CodeShortDescription"] == "call 1"
+        assert json.loads(answer.data)["LoyaltyTier"][0]["TierName"] == "call 1"
 
 
 def test_the_matching_attributes_are_editable_per_api(recorded: Recorded, tmp_path: Path) -> None:
@@ -181,14 +182,14 @@ def test_the_matching_attributes_are_editable_per_api(recorded: Recorded, tmp_pa
     copy = tmp_path / "edited"
     shutil.copytree(recorded.path, copy)
     defaults = json.loads((copy / "matching.json").read_text())
-    assert defaults["getCustomerDetails"] == ["CustomerID"]
+    assert defaults["getLoyaltyDetails"] == ["CustomerID"]
     assert defaults["getOrderDetails"] == ["DocumentType", "EnterpriseCode", "OrderHeaderKey", "OrderNo"]
-    (copy / "matching.json").write_text(json.dumps({**defaults, "getCustomerDetails": []}))
-    stub = next(s for s in stubs_from_session(Session.open(copy)) if s["api"] == "getCustomerDetails")
+    (copy / "matching.json").write_text(json.dumps({**defaults, "getLoyaltyDetails": []}))
+    stub = next(s for s in stubs_from_session(Session.open(copy)) if s["api"] == "getLoyaltyDetails")
     assert list(stub["match"]) == ["#hash"]
 
 
 def test_coverage_lists_stubbed_apis_apart_from_modelled_ones(recorded: Recorded) -> None:
     stubs = stubs_from_session(Session.open(recorded.path))
     listed = stubbed_apis(stubs, frozenset(APIS))
-    assert listed == {"stubbed": ["getCommonCodeList", "getCustomerDetails"], "overridden": []}
+    assert listed == {"stubbed": ["getLoyaltyDetails", "getLoyaltyTierList"], "overridden": []}

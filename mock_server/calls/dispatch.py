@@ -10,13 +10,12 @@ from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis import APIS, ApiSpec
 from sterling_mock.mock_server.base.errors import InternalError, InvalidValue, SterlingError, UnknownApi
 from sterling_mock.mock_server.base.settings import Settings
-from sterling_mock.mock_server.calls import agents, faults, journal, throttle
+from sterling_mock.mock_server.calls import agents, faults, journal, stubs, throttle
 from sterling_mock.mock_server.calls.call import Call as Call
 from sterling_mock.mock_server.calls.journal import Entry as JournalEntry
 from sterling_mock.mock_server.domain import clock, masterdata
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.orders.statuses import Pipelines
-from sterling_mock.mock_server.recording import serving as stubs
 from sterling_mock.mock_server.store import cache, deferred, walcheckpoint
 from sterling_mock.mock_server.store.core import Store, Tx
 
@@ -47,7 +46,7 @@ class Fake:
 
     def spec(self, api: str, ns: str = "") -> ApiSpec:
         """The API's spec; an API the fake does not model is answered by the namespace's stubs when it has
-        some for it (``recording/serving.py``), else MOCK0006."""
+        some for it (``calls/stubs.py``), else MOCK0006."""
         spec = APIS.get(api)
         if spec is None:
             if ns:

@@ -1,8 +1,8 @@
-"""Control routes for stubs (per namespace): answers for APIs the fake does not model (recording/stubs.py).
+"""Control routes for stubs (per namespace): answers for APIs the fake does not model (calls/stubs.py).
 
 ``PUT /_fake/stubs`` replaces the namespace's stubs with ``{"stubs": [...]}`` (hand-written) or
-``{"recording": "recordings/NAME"}`` (a session folder or stub file on the server's disk), ``GET`` lists them
-with how often each answered, ``DELETE`` removes them.  ``reset`` clears them too.
+``{"recording": "recordings/NAME"}`` (a stub file, or a session folder's ``stubs.json``, on the server's
+disk), ``GET`` lists them with how often each answered, ``DELETE`` removes them.  ``reset`` clears them too.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import Any
 from flask import Response
 
 from sterling_mock.mock_server.apis import APIS
+from sterling_mock.mock_server.calls import stubs as serving
+from sterling_mock.mock_server.calls.stubs import StubError, load_file, normalise_stub, stubbed_apis
 from sterling_mock.mock_server.control import (
     ControlError,
     body,
@@ -22,9 +24,6 @@ from sterling_mock.mock_server.control import (
     namespace,
     no_content,
 )
-from sterling_mock.mock_server.recording import serving
-from sterling_mock.mock_server.recording.format import FormatError
-from sterling_mock.mock_server.recording.stubs import StubError, load_path, normalise_stub, stubbed_apis
 
 
 @bp.get("/stubs")
@@ -61,12 +60,12 @@ def _stubs(data: dict[str, Any]) -> list[dict[str, Any]]:
         if "recording" in data:
             if not isinstance(data["recording"], str) or not data["recording"].strip():
                 raise invalid("recording", "must be the path of a session folder or stub file")
-            return load_path(data["recording"])
+            return load_file(data["recording"])
         raw = data.get("stubs")
         if not isinstance(raw, list):
             raise invalid("stubs", "must be a list of stubs")
         return [normalise_stub(item, index) for index, item in enumerate(raw)]
     except StubError as exc:
         raise invalid(exc.field, exc.message) from None
-    except (FormatError, OSError, ValueError) as exc:
+    except (OSError, ValueError) as exc:
         raise ControlError(400, "INVALID_RECORDING", str(exc)) from None

@@ -1,10 +1,12 @@
-"""Record, replay and drift: a recording proxy in front of a real Sterling, stubs served from its recordings
-for APIs the fake does not model, and a report of where the fake answers differently (docs/recording.md).
+"""Record, replay and drift: a recording proxy in front of a real Sterling, stubs built from its recordings for
+the APIs the fake does not model, and a report of where the fake answers differently (docs/recording.md).
 
-``format`` (the session on disk), ``redact`` (secrets never reach the disk), ``proxy`` (the recorder),
-``stubs`` (matching and serving recorded or hand-written answers), ``compare`` and ``drift`` (the report).
+``format`` (the session on disk), ``redact`` (secrets never reach the disk), ``proxy`` (the recorder and its
+``append`` replay), ``documents`` (the documents inside an exchange), ``stubs`` (a recording as stubs: how
+stubs answer inside the fake is ``calls/stubs.py``), ``compare``, ``drift`` and ``report`` (the drift report),
+``cli`` (``sterling-mock record`` and ``drift``).
 
-May import: the client's codec (``client.wire``), requests, werkzeug, and the fake's calls, apis, doors and base
-(stub serving, and drift's in-process fake).  Nothing inside the fake imports this package except at the
-edges: the dispatcher (stubs for unmodelled APIs), the control plane and the command line.
+A tool on top of the fake: may import everything below it (the doors for drift's in-process fake, the call
+pipeline's stubs), the client's codec, requests and werkzeug; nothing in the fake imports it but the command
+line.
 """

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from sterling_mock.client.wire import Doc, WireError, from_json, from_xml
+from sterling_mock.mock_server.calls.stubs import guess_root
 from sterling_mock.mock_server.recording.format import Exchange
 
 
@@ -95,17 +96,3 @@ def error_of(root: str | None, doc: Doc, status: int) -> dict[str, Any] | None:
         "attributes": attrs,
         "status": status if status >= 400 else 400,
     }
-
-
-def guess_root(api: str) -> str:
-    """The output root of an API the fake does not model, for a JSON answer rendered as XML [INF]:
-    ``getXList`` answers ``XList``, ``getXDetails`` answers ``X``, anything else ``Output``."""
-    if api.startswith("get") and api.endswith("List"):
-        return api[3:]
-    if api.startswith("get") and api.endswith("Details"):
-        return api[3:-7]
-    if api.startswith(("manage", "create", "change")):
-        for prefix in ("manage", "create", "change"):
-            if api.startswith(prefix):
-                return api[len(prefix) :]
-    return "Output"

@@ -23,12 +23,11 @@ import re
 import uuid
 from typing import Any, Protocol
 
+from sterling_mock.mock_server.calls.stubs import PLACEHOLDER, guess_root, normalised
 from sterling_mock.mock_server.recording.compare import Bindings, Comparer, Difference
-from sterling_mock.mock_server.recording.documents import error_of, guess_root, parse_body, request_document
+from sterling_mock.mock_server.recording.documents import error_of, parse_body, request_document
 from sterling_mock.mock_server.recording.format import RULES, Exchange, Session
-from sterling_mock.mock_server.recording.redact import PLACEHOLDER
 from sterling_mock.mock_server.recording.report import Rule, load_rules, load_rules_data
-from sterling_mock.mock_server.recording.stubs import normalised
 
 NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
 READS = ("get", "find", "login", "jwt")

@@ -24,6 +24,8 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from werkzeug.wrappers import Request, Response
 
+from sterling_mock.mock_server.calls.stubs import Miss, Stub, choose
+from sterling_mock.mock_server.recording.documents import request_document
 from sterling_mock.mock_server.recording.format import Exchange, Session, utc_now
 from sterling_mock.mock_server.recording.redact import (
     REQUEST_HEADERS,
@@ -31,6 +33,11 @@ from sterling_mock.mock_server.recording.redact import (
     Customers,
     Redactor,
     keep_headers,
+)
+from sterling_mock.mock_server.recording.stubs import (
+    stubs_from_session,
+    write_default_matching,
+    write_stub_file,
 )
 
 MODES = ("record", "append", "passthrough")
@@ -123,8 +130,6 @@ class Recorder:
         self.lock = threading.Lock()
         self.replayer: Any = None
         if mode == "append" and session is not None:
-            from sterling_mock.mock_server.recording.stubs import Matcher
-
             self.replayer = Matcher.from_session(session)
 
     # ------------------------------------------------------------------------------------ WSGI
@@ -286,11 +291,50 @@ class Recorder:
         """Audit every file; mark the session clean, or refuse (``RedactionError``) naming what was found."""
         if self.session is None:
             return []
-        from sterling_mock.mock_server.recording.stubs import write_default_matching
-
         write_default_matching(self.session)
+        write_stub_file(self.session)
         findings = self.redactor.audit(self.session.files())
         self.session.close(clean=not findings, findings=findings)
         if findings:
             raise RedactionError(findings)
         return findings
+
+
+class Matcher:
+    """Stubs kept in memory (the recorder's ``append`` mode): recorded calls are answered from the session."""
+
+    def __init__(self, stubs: list[Stub], exchanges: dict[str, Exchange]) -> None:
+        self.stubs = stubs
+        self.exchanges = exchanges
+        self.uses: dict[str, int] = {}
+
+    @classmethod
+    def from_session(cls, session: Session) -> Matcher:
+        exchanges = {f"{session.path.name}#{e.get('seq')}": e for e in session.exchanges()}
+        return cls(stubs_from_session(session), exchanges)
+
+    def replay_request(self, api: str, path: str, query: Any, body: bytes, headers: Any) -> Any:
+        """A werkzeug Response replaying the recorded answer, or None when the call has no recording."""
+        transport, _ = classify("POST", path, dict(query))
+        exchange = {
+            "transport": transport,
+            "request": {
+                "method": "POST",
+                "path": path,
+                "query": [list(q) for q in query],
+                "body": body.decode("utf-8", "replace"),
+                "format": body_format(headers.get("Content-Type", ""), body),
+            },
+        }
+        _, doc = request_document(exchange)
+        try:
+            stub = choose(self.stubs, self.uses, api, doc)
+        except Miss:
+            return None
+        self.uses[stub["id"]] = self.uses.get(stub["id"], 0) + 1
+        recorded = self.exchanges.get(stub["id"], {}).get("response", {})
+        return Response(
+            recorded.get("body", ""),
+            status=int(recorded.get("status") or 200),
+            headers=dict(recorded.get("headers", {})),
+        )

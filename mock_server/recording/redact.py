@@ -29,13 +29,13 @@ from typing import Any
 from urllib.parse import quote, quote_plus
 from xml.sax.saxutils import escape, quoteattr
 
+from sterling_mock.mock_server.calls.stubs import PLACEHOLDER, SECRET_NAME
+
 REQUEST_HEADERS = ("content-type", "accept", "x-sterling-mock-namespace")
 RESPONSE_HEADERS = ("content-type", "retry-after", "interopsentdata", "location")
 MIN_FREE_TEXT = 4
-SECRET_NAME = re.compile(r"(pass(word|wd)?|secret|pwd)$", re.IGNORECASE)
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*")
 AUTH_VALUE = re.compile(r"\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]{6,}")
-PLACEHOLDER = re.compile(r"\{\{(password|token|jwt|loginid|cookie|secret):(\d+)\}\}")
 #: The JSON / XML attribute forms of a named value: ``"UserToken":"…"`` and ``UserToken="…"``.
 _NAMED = r'(?:"{name}"\s*:\s*"(?P<j>[^"\\]*)"|\b{name}="(?P<x>[^"]*)")'
 
