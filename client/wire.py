@@ -18,6 +18,9 @@ Doc = dict[str, Any]
 #: Repeating elements whose parent's name does not start with theirs, yet are arrays in Sterling's JSON
 #: (arrays follow the schema, not the count) [OBS: Liverpool getOrderDetails JSON].
 ALWAYS_LIST = frozenset({"Modification"})
+#: (parent, child) pairs that are arrays although neither rule above says so, by the schema:
+#: ``SubOrganization/Organization`` (getOrganizationHierarchy) [DOC template].
+ALWAYS_LIST_UNDER = frozenset({("SubOrganization", "Organization")})
 
 TEXT_KEY = "#text"
 DEFAULT_MAX_DEPTH = 64
@@ -35,7 +38,7 @@ class WireError(ValueError):
 @functools.lru_cache(maxsize=4096)
 def is_list_child(parent: str, child: str) -> bool:
     """Sterling's single-child rule: is ``child`` under ``parent`` always an array in JSON?"""
-    if child in ALWAYS_LIST:
+    if child in ALWAYS_LIST or (parent, child) in ALWAYS_LIST_UNDER:
         return True
     return parent != child and parent.startswith(child)
 

@@ -1,0 +1,185 @@
+"""Where a namespace's items and customers are read from and written to, and the list search over them.
+
+While a namespace has not changed a kind, its records are the defaults (``defaults.py``); the first change
+copies the defaults into the kind's table in the same transaction (one bulk insert) and from then on the
+table is the truth.  The search evaluates a compiled list query (``queries/query.py``) on each record's flat
+view; equality on the natural-key columns is done by SQL, so a 20-row page of a 100,000-item catalogue is one
+indexed statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from sterling_mock.client.wire import Doc
+from sterling_mock.mock_server.domain.catalog import defaults
+from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.queries.query import CompiledQuery
+from sterling_mock.mock_server.store.schema import catalog as sql
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A catalogue kind: its table, its key attribute, and which attribute fills which column."""
+
+    name: str
+    table: sql.Table
+    key: str
+    columns: tuple[tuple[str, str], ...]  # (attribute, column), in the table's column order
+    initial: Callable[[defaults.Defaults], tuple[Doc, ...]]
+
+    def row(self, doc: Doc) -> tuple[str, ...] | tuple[Any, ...]:
+        return (doc[self.key], *(str(doc.get(attr, "")) for attr, _ in self.columns), orjson.dumps(doc))
+
+
+ITEMS = Kind(
+    "items",
+    sql.ITEMS,
+    "ItemKey",
+    (("ItemID", "item_id"), ("OrganizationCode", "org"), ("UnitOfMeasure", "uom")),
+    lambda d: d.items,
+)
+CUSTOMERS = Kind(
+    "customers",
+    sql.CUSTOMERS,
+    "CustomerKey",
+    (("CustomerID", "customer_id"), ("OrganizationCode", "org"), ("CustomerType", "ctype")),
+    lambda d: d.customers,
+)
+
+
+def base(ctx: Ctx) -> defaults.Defaults:
+    return defaults.defaults(ctx.settings.seed, ctx.settings.master_data_file)
+
+
+def stored(ctx: Ctx, kind: Kind) -> bool:
+    """Does the namespace hold this kind in its table (it changed it), rather than the defaults?"""
+    return sql.revision(ctx.tx, ctx.ns, kind.name) is not None
+
+
+def revision(ctx: Ctx, kind: Kind) -> int:
+    return sql.revision(ctx.tx, ctx.ns, kind.name) or 0
+
+
+def materialise(ctx: Ctx, kind: Kind) -> None:
+    """Before a change (write transactions only): copy the defaults into the table once, and count a revision."""
+    if not stored(ctx, kind):
+        sql.put_many(ctx.tx, ctx.ns, kind.table, [kind.row(doc) for doc in kind.initial(base(ctx))])
+    sql.bump(ctx.tx, ctx.ns, kind.name)
+
+
+def replace(ctx: Ctx, kind: Kind, docs: Iterable[Doc], *, keep: bool) -> int:
+    """The control plane's replace (``keep=False``) or extend (``keep=True``); answers how many are held."""
+    materialise(ctx, kind)
+    if not keep:
+        sql.clear(ctx.tx, ctx.ns, kind.table)
+    rows = [kind.row(doc) for doc in docs]
+    width = (
+        3 if kind is ITEMS else 2
+    )  # the natural key: ItemID+OrganizationCode+UnitOfMeasure, CustomerID+org
+    for row in rows:  # a record with the natural key of one already held replaces it
+        where = {
+            column: str(value)
+            for (_, column), value in zip(kind.columns[:width], row[1 : 1 + width], strict=False)
+        }
+        for old in sql.find(ctx.tx, ctx.ns, kind.table, where):
+            sql.delete(ctx.tx, ctx.ns, kind.table, str(orjson.loads(old)[kind.key]))
+    sql.put_many(ctx.tx, ctx.ns, kind.table, rows)
+    return sql.count(ctx.tx, ctx.ns, kind.table)
+
+
+def put(ctx: Ctx, kind: Kind, doc: Doc) -> None:
+    sql.put_many(ctx.tx, ctx.ns, kind.table, [kind.row(doc)])
+
+
+def remove(ctx: Ctx, kind: Kind, key: str) -> None:
+    sql.delete(ctx.tx, ctx.ns, kind.table, key)
+
+
+def find(ctx: Ctx, kind: Kind, **where: str) -> list[Doc]:
+    """Records whose natural-key attributes equal ``where`` (attribute names), in key order."""
+    if not stored(ctx, kind):
+        return [dict(d) for d in kind.initial(base(ctx)) if all(d.get(k, "") == v for k, v in where.items())]
+    columns = dict(kind.columns)
+    return [
+        orjson.loads(raw)
+        for raw in sql.find(ctx.tx, ctx.ns, kind.table, {columns[k]: v for k, v in where.items()})
+    ]
+
+
+# ------------------------------------------------------------------------------------------ search
+
+
+def flat(doc: Doc) -> dict[str, Any]:
+    return {k: v for k, v in doc.items() if isinstance(v, str)}
+
+
+def search(
+    ctx: Ctx,
+    kind: Kind,
+    query: CompiledQuery,
+    limit: int | None,
+    view: Callable[[Doc], Mapping[str, Any]] = flat,
+) -> tuple[list[Doc], bool]:
+    """(matching records in the list's order, at most ``limit``; whether more match).  Order: the OrderBy
+    attributes, then the key ascending."""
+    if not stored(ctx, kind):
+        found = [d for d in kind.initial(base(ctx)) if query.matches(view(d))]
+        return _ordered(query, [dict(d) for d in found], view, limit)
+    columns = dict(kind.columns)
+    where, params, pushed = [], [], set()
+    for cond in query.pushable():
+        column = columns.get(cond.attr)
+        if column is not None and cond.op == "EQ" and isinstance(cond.value, str):
+            where.append(f"{column}=?")
+            params.append(cond.value)
+            pushed.add(id(cond))
+    if not query.needs_rows(frozenset(pushed)) and not query.order_by:
+        rows = sql.scan(ctx.tx, ctx.ns, kind.table, where, params, kind.table.key, _plus_one(limit))
+        docs = [orjson.loads(raw) for _, raw in rows]
+        return _cut(docs, limit)
+    matched: list[Doc] = []
+    after = ""
+    wanted = None if query.order_by else _plus_one(limit)
+    while wanted is None or len(matched) < wanted:
+        rows = sql.scan(
+            ctx.tx,
+            ctx.ns,
+            kind.table,
+            [*where, f"{kind.table.key} > ?"],
+            [*params, after],
+            kind.table.key,
+            BATCH,
+        )
+        for _, raw in rows:
+            doc = orjson.loads(raw)
+            if query.matches(view(doc), skip=frozenset(pushed)):
+                matched.append(doc)
+        if len(rows) < BATCH:
+            break
+        after = rows[-1][0]
+    return _ordered(query, matched, view, limit)
+
+
+def _plus_one(limit: int | None) -> int | None:
+    return None if limit is None else limit + 1
+
+
+def _cut(docs: list[Doc], limit: int | None) -> tuple[list[Doc], bool]:
+    if limit is None:
+        return docs, False
+    return docs[:limit], len(docs) > limit
+
+
+def _ordered(
+    query: CompiledQuery, docs: list[Doc], view: Callable[[Doc], Mapping[str, Any]], limit: int | None
+) -> tuple[list[Doc], bool]:
+    if query.order_by:
+        docs = query.sort(docs, key_of=view)
+    return _cut(docs, limit)
