@@ -100,6 +100,12 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--namespace", default="default")
     _add_server_options(seed)
 
+    repair = sub.add_parser(
+        "repair", help="list the stored records a read cannot take (written by an older version) and repair them"
+    )
+    repair.add_argument("--dry-run", action="store_true", help="only list them")
+    _add_server_options(repair)
+
     from sterling_mock.mock_server.control.cli import add_parsers, add_remote_seed
 
     add_remote_seed(seed)
@@ -164,6 +170,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_serve(args)
         if args.command == "seed":
             return cmd_seed(args) if not args.url else _control_cli().seed_remote(args)
+        if args.command == "repair":
+            from sterling_mock.mock_server.domain import repair
+
+            return repair.run(_settings(args), dry_run=args.dry_run)
         if args.command in ("record", "drift"):
             from sterling_mock.mock_server.recording import cli as recording_cli
 

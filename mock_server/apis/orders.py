@@ -5,7 +5,7 @@ from __future__ import annotations
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import ChangeNotAllowed, InvalidValue
-from sterling_mock.mock_server.domain import intake
+from sterling_mock.mock_server.domain import intake, shapes
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.orders import audit, model, render, statuses
 from sterling_mock.mock_server.domain.queries.templates import apply_template
@@ -50,8 +50,9 @@ def get_order_details(ctx: Ctx, doc: Doc) -> Output:
     order = ctx.tx.get_order(ctx.ns, key) or {}
     descriptions = ctx.pipelines.get(order.get("DocumentType", "0001")).descriptions
     if ctx.template is None:
-        return Output("Order", render.order_details(order, ctx.settings, descriptions), meta={"id": key})
-    full = render.full_order(order, ctx.settings, descriptions)
+        details = shapes.rendering("Order", key, order, render.order_details, ctx.settings, descriptions)
+        return Output("Order", details, meta={"id": key})
+    full = shapes.rendering("Order", key, order, render.full_order, ctx.settings, descriptions)
     return Output("Order", apply_template("Order", full, ctx.template), meta={"id": key})
 
 

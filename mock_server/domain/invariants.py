@@ -1,7 +1,7 @@
 """Store consistency checks: what must hold after any sequence of calls, however hostile — keys and numbers
-unique, Min/Max and totals consistent with the lines' status rows, releases and shipments tied to orders that
-exist, and every journal and cache within its limit (used by the fuzz tests, the crash, concurrency and soak
-scripts, and ``check(store)`` from Python)."""
+unique, attributes and elements kept apart (``shapes``), Min/Max and totals consistent with the lines' status
+rows, releases and shipments tied to orders that exist, and every journal and cache within its limit (used by
+the fuzz tests, the crash, concurrency and soak scripts, and ``check(store)`` from Python)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 import orjson
 
 from sterling_mock.client.wire import as_list
+from sterling_mock.mock_server.domain import shapes
 from sterling_mock.mock_server.domain.orders import statuses
 from sterling_mock.mock_server.domain.orders.model import line_rows as rows_of
 from sterling_mock.mock_server.domain.orders.model import lines_of
@@ -136,6 +137,7 @@ def check(store: Store, *, journal_limit: int | None = None, page_sets: int | No
         ).fetchall()
         line_keys = tx.conn.execute("SELECT ns, olk FROM order_lines").fetchall()
         shipments = tx.conn.execute("SELECT ns, doc FROM shipments").fetchall()
+        releases = tx.conn.execute("SELECT ns, release_key, doc FROM order_releases").fetchall()
     keys = Counter((ns, key) for ns, key, *_ in rows)
     numbers = Counter((ns, ent, dtype, no) for ns, _, ent, dtype, no, _ in rows)
     problems += [f"duplicate OrderHeaderKey {k}" for k, n in keys.items() if n > 1]
@@ -154,4 +156,25 @@ def check(store: Store, *, journal_limit: int | None = None, page_sets: int | No
         ):
             problems.append(f"{ns}/{key}: natural key columns differ from the stored order")
         problems += _order_problems(ns, key, order)
+        problems += [
+            f"{ns}/{key}: {where} holds a value of the wrong kind"
+            for where in shapes.violations("Order", order)
+        ]
+    problems += _shapes(shipments, releases)
     return problems + _shipped(shipments, ordered)
+
+
+def _shapes(shipments: list[Any], releases: list[Any]) -> list[str]:
+    """No stored shipment or release holds an attribute where an element belongs, or the reverse."""
+    problems = []
+    for ns, raw in shipments:
+        problems += [
+            f"{ns}: shipment {where} holds a value of the wrong kind"
+            for where in shapes.violations("Shipment", orjson.loads(raw))
+        ]
+    for ns, key, raw in releases:
+        problems += [
+            f"{ns}/{key}: {where} holds a value of the wrong kind"
+            for where in shapes.violations("OrderRelease", orjson.loads(raw))
+        ]
+    return problems

@@ -12,11 +12,13 @@ from sterling_mock.mock_server.base.errors import (
     InvalidValue,
     MandatoryMissing,
     RecordAlreadyExists,
+    UnrenderableResult,
 )
-from sterling_mock.mock_server.domain import clock, masterdata
+from sterling_mock.mock_server.domain import clock, masterdata, shapes
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.orders import render, statuses
 from sterling_mock.mock_server.store.core import check_keys
+from sterling_mock.mock_server.store.schema import lifecycle as order_lines
 
 TWO = Decimal("0.01")
 # Sterling keeps quantities and amounts in fixed-precision decimal columns, so a value of 10^15 or more,
@@ -104,6 +106,7 @@ def load(ctx: Ctx, doc: Doc) -> Doc:
     order = ctx.tx.get_order(ctx.ns, key)
     if order is None:  # pragma: no cover - resolve_key checked it inside the same transaction
         raise InvalidOrder(attributes={"OrderHeaderKey": key})
+    shapes.check_stored("Order", key, order)
     return order
 
 
@@ -232,6 +235,15 @@ def new_order(ctx: Ctx, doc: Doc) -> Doc:
     return order  # statuses and totals are derived by ``save`` (``recompute``), which every caller runs next
 
 
+def _line_key_free(ctx: Ctx, order: Doc, key: str) -> None:
+    """A given OrderLineKey must be new: to this order and to the store (the keys are unique in Sterling)."""
+    taken = any(line.get("OrderLineKey") == key for line in lines_of(order)) or (
+        order_lines.order_of_line(ctx.tx, ctx.ns, key) is not None  # type: ignore[arg-type]
+    )
+    if taken:
+        raise RecordAlreadyExists(f"OrderLineKey {key} exists.", attributes={"OrderLineKey": key})
+
+
 def _key_free(ctx: Ctx, key: str) -> None:
     if ctx.tx.order_exists(ctx.ns, key):
         raise RecordAlreadyExists(f"OrderHeaderKey {key} exists.", attributes={"OrderHeaderKey": key})
@@ -260,7 +272,10 @@ def new_line(ctx: Ctx, order: Doc, line: Doc, index: int, initial: str, seen: se
     seen.add((prime, sub))
     line.update(PrimeLineNo=prime, SubLineNo=sub, OrderedQty=qty_text(qty))
     line.setdefault("OriginalOrderedQty", qty_text(qty))
-    line["OrderLineKey"] = present(line, "OrderLineKey") or ctx.new_key()
+    given_key = present(line, "OrderLineKey")
+    if given_key is not None:
+        _line_key_free(ctx, order, given_key)
+    line["OrderLineKey"] = given_key or ctx.new_key()
     line["OrderHeaderKey"] = order["OrderHeaderKey"]
     item = line.setdefault("Item", {})
     if not isinstance(item, dict):
@@ -474,4 +489,25 @@ def _write(ctx: Ctx, order: Doc, *, insert: bool) -> None:
         ],
     }
     descriptions = ctx.pipelines.get(order["DocumentType"]).descriptions
+    _readable(ctx, order, descriptions)
     ctx.tx.save_order(ctx.ns, row, render.prerender(order, ctx.settings, descriptions), insert=insert)
+
+
+def _readable(ctx: Ctx, order: Doc, descriptions: dict[str, str]) -> None:
+    """A write checks its own result before it commits: the order keeps attributes and elements apart and
+    renders (the full view, which holds the default getOrderDetails output), or the call is refused."""
+    key = str(order.get("OrderHeaderKey", ""))
+    problems = shapes.violations("Order", order)
+    if problems:
+        raise UnrenderableResult(
+            f"Order {key} would hold a value of the wrong kind at {', '.join(problems[:5])}; nothing was changed.",
+            attributes={"OrderHeaderKey": key, "Name": problems[0]},
+        )
+    try:
+        render.full_order(order, ctx.settings, descriptions)
+    except Exception as exc:  # noqa: BLE001 - any failure to render is refused, never stored
+        raise UnrenderableResult(
+            f"Order {key} could not be rendered after this call ({type(exc).__name__}: {exc}); "
+            "the input holds a value the fake cannot show; nothing was changed.",
+            attributes={"OrderHeaderKey": key},
+        ) from exc
