@@ -75,8 +75,12 @@ contract: export STERLING_URL := $(STERLING_URL)
 contract: export STERLING_USER := $(STERLING_USER)
 contract: export STERLING_PASSWORD := $(STERLING_PASSWORD)
 contract: export STERLING_AUTH := $(STERLING_AUTH)
+# RECORDING=recordings/NAME (with STERLING_URL) records the run through `sterling-mock record` and writes the drift
+# report of the same calls against the fake: var/drift.json, var/drift-junit.xml (docs/recording.md).
 contract: $(STAMP)
-	$(BIN)/python -m pytest -q contract_tests --junitxml=$(JUNIT) -o junit_family=xunit2 $(ARGS)
+	$(if $(RECORDING),$(BIN)/sterling-mock record --target "$$STERLING_URL" --out $(RECORDING) --port 0 --drift \
+	  --json var/drift.json --junit var/drift-junit.xml --) \
+	  $(BIN)/python -m pytest -q contract_tests --junitxml=$(JUNIT) -o junit_family=xunit2 $(ARGS)
 
 # 10,000+ mutated and hostile inputs over every door (COUNT=..., SEED=... to repeat a run)
 COUNT ?= 10000

@@ -127,7 +127,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         demo_orders=args.demo_orders,
         throttle_enabled=args.throttle,
         log_level=args.log_level,
-        stubs=args.stubs,
+        stubs=_stubs(args.stubs),
     )
     if settings.host not in ("127.0.0.1", "localhost", "::1"):
         print(
@@ -136,6 +136,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     serve(settings, quiet=args.quiet)
     return 0
+
+
+def _stubs(path: str | None) -> str | None:
+    """A recording folder's stubs rebuilt (its matching.json may have been edited), or a stub file."""
+    if not path:
+        return None
+    from sterling_mock.mock_server.recording.cli import prepare_stubs
+
+    return prepare_stubs(path)
 
 
 def cmd_seed(args: argparse.Namespace) -> int:

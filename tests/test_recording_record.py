@@ -200,3 +200,27 @@ def test_a_killed_recorder_leaves_a_readable_session(real: str, tmp_path: Path) 
         "A"
     ] * 3
     assert not [p for p in out.rglob(".tmp-*")]
+
+
+def test_record_around_a_command_then_drift(
+    real: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What ``make contract RECORDING=...`` runs: the command sees the proxy as STERLING_URL; when it exits the
+    session closes and its drift report is written."""
+    from sterling_mock.mock_server.__main__ import main
+
+    script = (
+        "import os, requests\n"
+        "base = os.environ['STERLING_URL'] + '/restapi/invoke/'\n"
+        f"auth = ({REAL_USER!r}, {REAL_PASSWORD!r})\n"
+        "assert requests.post(base + 'getOrderList', json={'OrderNo': 'Y1'}, auth=auth).status_code == 400\n"
+        "assert requests.post(base + 'getLoyaltyDetails', json={'CustomerID': 'C-1'}, auth=auth).ok\n"
+    )
+    out, report = tmp_path / "contract", tmp_path / "drift.json"
+    argv = ["record", "--target", real, "--out", str(out), "--port", "0", "--drift", "--json", str(report)]
+    assert main([*argv, "--", sys.executable, "-c", script]) == 0
+    assert Session.open(out).manifest["clean"] is True and (out / "stubs.json").exists()
+    drift = json.loads(report.read_text())
+    assert [(d["api"], d["kind"]) for d in drift["differences"]] == [("getOrderList", "status")]
+    assert drift["unmodelled"] == {"getLoyaltyDetails": [2]}
+    assert "2 exchanges" in capsys.readouterr().out

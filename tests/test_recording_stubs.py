@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 from sterling_mock.client.wire import from_xml
 from sterling_mock.mock_server.apis import APIS
 from sterling_mock.mock_server.base.settings import Settings
-from sterling_mock.mock_server.calls.stubs import stubbed_apis
+from sterling_mock.mock_server.calls.stubs import load_file, stubbed_apis
+from sterling_mock.mock_server.recording.cli import prepare_stubs
 from sterling_mock.mock_server.doors.app import create_app
 from sterling_mock.mock_server.recording.format import Session
 from sterling_mock.mock_server.recording.stubs import stubs_from_session
@@ -187,6 +188,8 @@ def test_the_matching_attributes_are_editable_per_api(recorded: Recorded, tmp_pa
     (copy / "matching.json").write_text(json.dumps({**defaults, "getLoyaltyDetails": []}))
     stub = next(s for s in stubs_from_session(Session.open(copy)) if s["api"] == "getLoyaltyDetails")
     assert list(stub["match"]) == ["#hash"]
+    served = load_file(prepare_stubs(str(copy)))  # what serve --stubs reads: rebuilt with the edit
+    assert next(s for s in served if s["api"] == "getLoyaltyDetails")["match"] == stub["match"]
 
 
 def test_coverage_lists_stubbed_apis_apart_from_modelled_ones(recorded: Recorded) -> None:

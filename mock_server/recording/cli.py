@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sterling_mock.mock_server.recording.format import FormatError, Session
 
@@ -24,15 +26,26 @@ def add_parsers(sub: Any) -> None:
     record.add_argument("--out", required=True, help="the session folder, e.g. recordings/checkout")
     record.add_argument("--mode", choices=["record", "append", "passthrough"], default="record")
     record.add_argument("--host", default="127.0.0.1")
-    record.add_argument("--port", type=int, default=9081, help="the proxy's port (default 9081)")
+    record.add_argument(
+        "--port", type=int, default=9081, help="the proxy's port (default 9081; 0: a free one)"
+    )
     record.add_argument(
         "--fake-customers", action="store_true", help="replace customer names, addresses, e-mails, phones"
     )
     record.add_argument("--diff", action="store_true", help="live diff: replay each call on the fake too")
     record.add_argument("--diff-url", default="", help="the fake for --diff (default: one in this process)")
-    record.add_argument("--json", default="", help="--diff: write the drift report here")
-    record.add_argument("--junit", default="", help="--diff: write JUnit XML here")
+    record.add_argument("--json", default="", help="--diff, --drift: write the drift report here")
+    record.add_argument("--junit", default="", help="--diff, --drift: write its JUnit XML here")
     record.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the target")
+    record.add_argument(
+        "--drift", action="store_true", help="when the session closes, replay it against the fake"
+    )
+    record.add_argument("--fail-on-drift", action="store_true", help="exit 1 on differences no rule covers")
+    record.add_argument(
+        "run",
+        nargs=argparse.REMAINDER,
+        help="-- COMMAND: run it with STERLING_URL set to the proxy, then close the session (make contract)",
+    )
 
     drift = sub.add_parser("drift", help="replay a recording against the fake and report the differences")
     drift.add_argument("session", help="the session folder (recordings/NAME)")
@@ -49,6 +62,19 @@ def run(args: argparse.Namespace) -> int:
     if args.command == "record":
         return cmd_record(args)
     return cmd_drift(args)
+
+
+def prepare_stubs(path: str) -> str:
+    """For ``serve --stubs``: a session folder's ``stubs.json`` rebuilt from its exchanges and its (maybe
+    edited) ``matching.json``; a stub file as it is.  The absolute path the server reads."""
+    from sterling_mock.mock_server.recording.stubs import write_stub_file
+
+    target = Path(path).resolve()
+    if (target / "manifest.json").exists():
+        return str(write_stub_file(Session.open(target)))
+    if not target.exists():
+        raise ValueError(f"--stubs {path}: no such recording or stub file")
+    return str(target)
 
 
 def write_outputs(report: dict[str, Any], json_path: str, junit_path: str) -> None:
@@ -103,36 +129,62 @@ def cmd_record(args: argparse.Namespace) -> int:
         timeout=args.timeout,
     )
     server = make_server(args.host, args.port, recorder, threaded=True)
-
-    def stop(*_: Any) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
+    proxy = f"http://{args.host}:{server.port}{urlsplit(args.target).path.rstrip('/') or '/smcfs'}"
+    command = [part for part in args.run if part != "--"] if args.run else []
     print(
-        f"sterling-mock record: http://{args.host}:{server.port}/smcfs -> {args.target} "
-        f"({args.mode}{', live diff' if differ else ''}) into {args.out}; Ctrl-C closes the session",
+        f"sterling-mock record: {proxy} -> {args.target} ({args.mode}{', live diff' if differ else ''}) "
+        f"into {args.out}; " + ("running " + " ".join(command) if command else "Ctrl-C closes the session"),
         flush=True,
     )
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    status = _serve(server, command, proxy)
     try:
         recorder.close()
     except RedactionError as exc:
         print(f"sterling-mock record: NOT closed as clean: {exc}", file=sys.stderr)
         return 1
-    if differ is not None:
-        report = differ.finish()
-        write_outputs(report, args.json, args.junit)
-        from sterling_mock.mock_server.recording.report import summary
-
-        print(summary(report))
     count = len(session.entries) if session is not None else 0
     print(f"sterling-mock record: {count} exchanges in {args.out}, no secrets found")
-    return 0
+    report = None
+    if differ is not None:
+        report = differ.finish()
+    elif args.drift and session is not None:
+        from sterling_mock.mock_server.recording.drift import drift_session
+
+        report = drift_session(args.out)
+    if report is not None:
+        from sterling_mock.mock_server.recording.report import summary
+
+        write_outputs(report, args.json, args.junit)
+        print(summary(report))
+        if report["uncovered"] and args.fail_on_drift:
+            status = status or 1
+    return status
+
+
+def _serve(server: Any, command: list[str], proxy: str) -> int:
+    """Serve until Ctrl-C or SIGTERM, or, given a command, until it exits (its exit status)."""
+    import subprocess
+    import threading
+
+    def stop(*_: Any) -> None:
+        raise KeyboardInterrupt
+
+    if not command:
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+        return 0
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        return subprocess.run(command, env={**os.environ, "STERLING_URL": proxy}, check=False).returncode
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _differ(args: argparse.Namespace, session: Session) -> Any:
