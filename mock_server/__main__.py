@@ -92,7 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--throttle", action="store_true", default=None, help="turn throttling on")
     serve.add_argument("--log-level", help="gunicorn log level (default warning)")
     serve.add_argument("--quiet", action="store_true", help="do not print the banner")
-    serve.add_argument("--stubs", help="a recording folder or stub file answering APIs the fake does not model")
+    serve.add_argument(
+        "--stubs", help="a recording folder or stub file answering APIs the fake does not model"
+    )
     _add_server_options(serve)
 
     seed = sub.add_parser("seed", help="write N realistic orders straight into a store file")
@@ -151,12 +153,14 @@ def cmd_seed(args: argparse.Namespace) -> int:
     import time
 
     from sterling_mock.mock_server.calls.dispatch import Fake
-    from sterling_mock.mock_server.seeding.seed import seed_orders
+    from sterling_mock.mock_server.control.cli import seed_options
+    from sterling_mock.mock_server.seeding.seed import SeedOptions, seed_orders
 
     settings = _settings(args)
+    options = SeedOptions.from_json(seed_options(args))  # ValueError: a clear message, exit 2
     fake = Fake(settings)
     started = time.perf_counter()
-    created = seed_orders(fake, args.namespace, args.orders, seed=settings.seed)
+    created = seed_orders(fake, args.namespace, args.orders, seed=settings.seed, options=options)
     elapsed = time.perf_counter() - started
     fake.store.close()
     size = ""

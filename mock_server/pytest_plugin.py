@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from sterling_mock.mock_server.base.web import NAMESPACE_HEADER
+
 if TYPE_CHECKING:
     import subprocess
 
@@ -30,7 +32,6 @@ if TYPE_CHECKING:
     from sterling_mock.mock_server.doors.inprocess import sterling_mock
 
 ENV_PREFIX = "PYTEST_STERLING_"
-NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
 LOG_TAIL = 80
 _SERVER = pytest.StashKey["SterlingServer"]()
 _LOG_OFFSET = pytest.StashKey[int]()

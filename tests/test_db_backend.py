@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sterling_mock.mock_server.store import db, pgcluster
-from sterling_mock.mock_server.store.core import KEY_BYTES, Store
+from sterling_mock.mock_server.store.core import Store
+from sterling_mock.mock_server.store.keys import KEY_BYTES
 from tests.conftest import BASIC, ROOT, Api
 
 
@@ -227,7 +228,7 @@ def test_a_render_of_an_older_document_never_lands_after_a_write(app: Flask, api
     document while a write is in flight must wait for the write and then be dropped (SQLite has one writer)."""
     import threading
 
-    from sterling_mock.mock_server.calls.journal import side_write
+    from sterling_mock.mock_server.store.journal import side_write
 
     store: Store = app.extensions["sterling_mock"].store
     if store.dialect != "postgresql":

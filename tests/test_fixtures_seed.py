@@ -16,7 +16,7 @@ from sterling_mock.client.wire import as_list
 from sterling_mock.fixtures.validate import validate
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.calls.dispatch import Fake
-from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.doors.app import create_app
 from sterling_mock.mock_server.seeding import seed
 

@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 from sterling_mock.client.wire import Doc, from_json
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.calls.dispatch import Call, Fake
+from sterling_mock.mock_server.domain.orders import cache
 from sterling_mock.mock_server.doors.app import create_app
-from sterling_mock.mock_server.store import cache
 from tests.conftest import BASIC, Api
 
 TEMPLATE = (

@@ -16,12 +16,11 @@ from flask.testing import FlaskClient
 
 from sterling_mock.client.wire import from_json, from_xml
 from sterling_mock.mock_server.base.settings import Settings
-from sterling_mock.mock_server.calls import journal
 from sterling_mock.mock_server.calls.dispatch import Call, Fake
 from sterling_mock.mock_server.domain.queries.order_query import ORDER_FIELDS
 from sterling_mock.mock_server.domain.queries.query import attribute_conditions, compile_query
 from sterling_mock.mock_server.doors.app import create_app
-from sterling_mock.mock_server.store import spool, walcheckpoint
+from sterling_mock.mock_server.store import journal, spool, walcheckpoint
 from tests.conftest import BASIC, Api
 from tests.test_perf_cache import TEMPLATE, _create
 

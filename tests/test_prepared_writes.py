@@ -13,9 +13,9 @@ from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server import apis
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.settings import Settings
+from sterling_mock.mock_server.calls import deferred
 from sterling_mock.mock_server.calls.dispatch import Fake
 from sterling_mock.mock_server.domain.context import Ctx, Output
-from sterling_mock.mock_server.store import deferred
 from tests.conftest import Api
 from tests.test_foundation import ORDER, fake_of, freeze_at
 

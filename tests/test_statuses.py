@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sterling_mock.mock_server.domain.orders import statuses
-from sterling_mock.mock_server.domain.orders.statuses import Pipelines
+from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.domain.statuses import Pipelines
 
 
 def test_codes_compare_segment_by_segment() -> None:

@@ -3,22 +3,13 @@ literal ``APIS`` table (one line per API); this module merges them in one place.
 
 from __future__ import annotations
 
-from sterling_mock.mock_server.apis import (
-    audits,
-    changes,
-    flows,
-    fulfilment,
-    lists,
-    multi,
-    orders,
-    session,
-    shipments,
-)  # executeFlow: configured services, run by every door (transports issue)
-from sterling_mock.mock_server.apis import catalog, configuration, parties  # issue 23: catalogue, customers, configuration
-from sterling_mock.mock_server.apis import cancellation, holds  # issue 25: holds, cancelOrder
+from sterling_mock.mock_server.apis import audits, changes, flows, fulfilment, lists, multi, orders, session, shipments
+from sterling_mock.mock_server.apis import catalog, configuration, parties, views  # issue 23: catalogue, customers, configuration
+from sterling_mock.mock_server.apis import alerts, cancellation, holds, payments  # issue 25
+from sterling_mock.mock_server.apis import inventory, promising  # issue 24: inventory, promising, reservations
 from sterling_mock.mock_server.apis.spec import ApiSpec
 
-FAMILIES = (session, orders, lists, changes, audits, multi, fulfilment, shipments, flows, holds, cancellation, catalog, parties, configuration)
+FAMILIES = (session, orders, lists, changes, audits, multi, fulfilment, shipments, flows, catalog, parties, configuration, views, holds, cancellation, payments, alerts, inventory, promising)
 
 APIS: dict[str, ApiSpec] = {name: spec for family in FAMILIES for name, spec in family.APIS.items()}
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +88,7 @@ def _transform(value: Any) -> dict[str, Any]:
     return out
 
 
-def validate(data: Any, apis: dict[str, ApiSpec], *, name: str | None = None) -> dict[str, Any]:
+def validate(data: Any, apis: Mapping[str, ApiSpec], *, name: str | None = None) -> dict[str, Any]:
     """A definition checked and normalised (templates and responses as documents); raises FlowError."""
     if not isinstance(data, dict):
         raise FlowError("flow", "must be a JSON object")
@@ -133,7 +134,7 @@ def _fixed_response(value: Any) -> tuple[str, Doc]:
 # ------------------------------------------------------------------------------------------- where flows live
 
 
-def read_file(path: str, apis: dict[str, ApiSpec]) -> dict[str, dict[str, Any]]:
+def read_file(path: str, apis: Mapping[str, ApiSpec]) -> dict[str, dict[str, Any]]:
     """The flows file: ``{"flows": [definition, ...]}``, a list of definitions, or ``{name: definition}``."""
     try:
         data = orjson.loads(Path(path).read_bytes())
@@ -150,13 +151,11 @@ def read_file(path: str, apis: dict[str, ApiSpec]) -> dict[str, dict[str, Any]]:
     return {flow["name"]: flow for flow in items}
 
 
-def _file_flows(settings: Settings) -> dict[str, dict[str, Any]]:
+def _file_flows(settings: Settings, apis: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     if not settings.flows_file:
         return {}
-    from sterling_mock.mock_server.apis import APIS
-
     try:
-        return read_file(settings.flows_file, APIS)
+        return read_file(settings.flows_file, apis)
     except FlowError as exc:
         raise InvalidServiceDefinition(str(exc)) from None
 
@@ -175,20 +174,20 @@ def delete(tx: Tx, ns: str, name: str | None) -> int:
     return int(tx.conn.execute("DELETE FROM flows WHERE ns=? AND name=?", (ns, name)).rowcount)
 
 
-def listing(tx: Tx, ns: str, settings: Settings) -> list[dict[str, Any]]:
+def listing(tx: Tx, ns: str, settings: Settings, apis: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every service the namespace can call, each with its ``source`` (``control`` wins over ``file``)."""
-    found = {name: {**flow, "source": "file"} for name, flow in _file_flows(settings).items()}
+    found = {name: {**flow, "source": "file"} for name, flow in _file_flows(settings, apis).items()}
     for name, raw in tx.conn.execute("SELECT name, definition FROM flows WHERE ns=? ORDER BY name", (ns,)):
         found[name] = {**orjson.loads(raw), "source": "control"}
     return [found[name] for name in sorted(found)]
 
 
-def lookup(tx: Tx, ns: str, settings: Settings, name: str) -> dict[str, Any]:
+def lookup(tx: Tx, ns: str, settings: Settings, name: str, apis: Mapping[str, Any]) -> dict[str, Any]:
     row = tx.conn.execute("SELECT definition FROM flows WHERE ns=? AND name=?", (ns, name)).fetchone()
     if row is not None:
         found: dict[str, Any] = orjson.loads(row[0])
         return found
-    flow = _file_flows(settings).get(name)
+    flow = _file_flows(settings, apis).get(name)
     if flow is None:
         raise UnknownService(
             f"Service '{name}' is not defined on this instance.", attributes={"ServiceName": name}
@@ -225,14 +224,12 @@ def execute_flow(ctx: Ctx, doc: Doc) -> Output:
     name = doc.get("FlowName")
     if not isinstance(name, str) or not name:
         raise MandatoryMissing("executeFlow needs a service name.", attributes={"Name": "FlowName"})
-    flow = lookup(ctx.tx, ctx.ns, ctx.settings, name)
+    flow = lookup(ctx.tx, ctx.ns, ctx.settings, name, ctx.apis)
     given = doc.get("Input")
     inner = transform(flow.get("input", {}), given if isinstance(given, dict) else {})
     template = ctx.template if ctx.template is not None else flow.get("template")
     if "api" in flow:
-        from sterling_mock.mock_server.apis import APIS
-
-        spec = APIS[flow["api"]]
+        spec = ctx.apis[flow["api"]]
         output = spec.fn(dataclasses.replace(ctx, api=flow["api"], template=template), inner)
         return Output.none() if spec.void else output
     if "response" in flow:

@@ -13,7 +13,8 @@ from sterling_mock.mock_server.domain.alerts import alerts
 from sterling_mock.mock_server.domain.fulfilment import lifecycle
 from sterling_mock.mock_server.domain.holds import config as hold_types
 from sterling_mock.mock_server.domain.holds import holds
-from sterling_mock.mock_server.domain.orders import model, render, statuses
+from sterling_mock.mock_server.domain.orders import model, render
+from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.domain.queries.query import compile_query, present
 from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template
 from sterling_mock.mock_server.store.schema import lifecycle as sql

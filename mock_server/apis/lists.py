@@ -11,21 +11,13 @@ import orjson
 
 from sterling_mock.client.wire import Doc, child, from_json, from_xml, to_jsonable, to_xml, xml_fragment
 from sterling_mock.mock_server.apis.spec import ApiSpec
-from sterling_mock.mock_server.calls import journal
+from sterling_mock.mock_server.domain.catalog import enrich
 from sterling_mock.mock_server.domain.context import Ctx, Output
-from sterling_mock.mock_server.domain.orders import render
-from sterling_mock.mock_server.domain.queries.order_query import (
-    OrderView,
-    compile_lines,
-    compile_orders,
-    line_view,
-    lines_of,
-    row_of,
-    search,
-)
+from sterling_mock.mock_server.domain.orders import cache, render
+from sterling_mock.mock_server.domain.queries.order_query import OrderView, compile_lines, compile_orders, line_view, lines_of, row_of, search
 from sterling_mock.mock_server.domain.queries.query import CompiledQuery, present
 from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template, needs_full_order
-from sterling_mock.mock_server.store import cache
+from sterling_mock.mock_server.store import journal
 
 
 @dataclass
@@ -119,7 +111,7 @@ def template_view(ctx: Ctx, order: Doc, template: Doc) -> Doc:
             light.setdefault(key, value)
     if needs_full_order(template, light):
         descriptions = ctx.pipelines.get(str(order.get("DocumentType", "0001"))).descriptions
-        return render.full_order(order, ctx.settings, descriptions)
+        return enrich.join_order(ctx, order, render.full_order(order, ctx.settings, descriptions), template)
     return light
 
 
@@ -156,7 +148,7 @@ def order_fragments(
     sub = item_template(template, "Order")
     if sub is None:
         return None
-    tid = cache.template_id(sub)
+    tid = cache.template_id(sub) + enrich.cache_tag(ctx, sub)  # ItemDetails: the catalogue's revision too
 
     def build(order: Doc) -> Doc:
         return apply_template("Order", template_view(ctx, order, sub), sub, keep_paging=False)
@@ -299,7 +291,7 @@ def line_item(ctx: Ctx, order: Doc, line: Doc, template: Doc | None) -> Doc:
         if isinstance(value, str) or key not in out:
             out.setdefault(key, value)
     out["Order"] = {k: v for k, v in order.items() if isinstance(v, str)}
-    return apply_template("OrderLine", out, template, keep_paging=False)
+    return apply_template("OrderLine", enrich.join_line(ctx, order, out, template), template, keep_paging=False)
 
 
 def line_list(ctx: Ctx, pairs: list[tuple[OrderView, Doc]], more: bool, history: str) -> ListResult:

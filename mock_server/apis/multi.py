@@ -10,14 +10,7 @@ import orjson
 from sterling_mock.client.wire import Doc, as_list, child, to_json, to_jsonable, to_xml
 from sterling_mock.mock_server.apis import pages
 from sterling_mock.mock_server.apis.spec import ApiSpec
-from sterling_mock.mock_server.base.errors import (
-    InvalidPageRequest,
-    InvalidValue,
-    MandatoryMissing,
-    PageSetExpired,
-    SterlingError,
-    UnknownApi,
-)
+from sterling_mock.mock_server.base.errors import InvalidPageRequest, InvalidValue, MandatoryMissing, PageSetExpired, SterlingError, UnknownApi
 from sterling_mock.mock_server.domain import clock
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.queries.query import present
@@ -29,10 +22,8 @@ PAGE_SET_KEEP = 20
 PAGED = {"getOrderList": "orders", "getOrderLineList": "lines", "getOrderDetails": "details"}
 
 
-def _lookup(name: str) -> ApiSpec:
-    from sterling_mock.mock_server.apis import APIS  # the table imports this module: look it up at call time
-
-    spec = APIS.get(name)
+def _lookup(ctx: Ctx, name: str) -> ApiSpec:
+    spec: ApiSpec | None = ctx.apis.get(name)  # the table imports this module: the pipeline hands it over
     if spec is None:
         raise UnknownApi(f"API '{name}' is not implemented by this instance.", attributes={"ApiName": name})
     return spec
@@ -60,10 +51,10 @@ def _inner(ctx: Ctx, api: Doc, where: str) -> tuple[str, ApiSpec, Doc, Doc | Non
         flow_input: Doc = {"FlowName": name, "Input": found[1] if found else {}}
         if found:
             flow_input["InputRoot"] = found[0]
-        return name, _lookup("executeFlow"), flow_input, template[1] if template else None
+        return name, _lookup(ctx, "executeFlow"), flow_input, template[1] if template else None
     if name in ("multiApi", "getPage"):
         raise InvalidValue(f"{name} cannot run inside {where}.", attributes={"Name": "Name", "Value": name})
-    spec = _lookup(name)
+    spec = _lookup(ctx, name)
     return name, spec, found[1] if found else {}, template[1] if template else None
 
 

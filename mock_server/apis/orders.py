@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis.spec import ApiSpec
+from sterling_mock.mock_server.domain.catalog import enrich
 from sterling_mock.mock_server.base.errors import ChangeNotAllowed, InvalidValue
 from sterling_mock.mock_server.domain import intake, shapes
 from sterling_mock.mock_server.domain.context import Ctx, Output
-from sterling_mock.mock_server.domain.orders import audit, model, render, statuses
+from sterling_mock.mock_server.domain.orders import audit, cache, model, render
+from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.domain.queries.templates import apply_template
-from sterling_mock.mock_server.store import cache
 
 
 def create_order(ctx: Ctx, doc: Doc) -> Output:
@@ -53,6 +54,7 @@ def get_order_details(ctx: Ctx, doc: Doc) -> Output:
         details = shapes.rendering("Order", key, order, render.order_details, ctx.settings, descriptions)
         return Output("Order", details, meta={"id": key})
     full = shapes.rendering("Order", key, order, render.full_order, ctx.settings, descriptions)
+    full = enrich.join_order(ctx, order, full, ctx.template)  # OrderLine/ItemDetails when the template asks
     return Output("Order", apply_template("Order", full, ctx.template), meta={"id": key})
 
 

@@ -99,9 +99,7 @@ def line_next(ctx: Ctx, doc: Doc, after: str | None, size: int) -> Page:
 
 
 def _details(ctx: Ctx, doc: Doc) -> Doc:
-    from sterling_mock.mock_server.apis import APIS
-
-    return inner_doc(APIS["getOrderDetails"].fn(ctx, doc), ctx.fmt)
+    return inner_doc(ctx.apis["getOrderDetails"].fn(ctx, doc), ctx.fmt)
 
 
 def detail_keys(ctx: Ctx, doc: Doc) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import NotAuthenticated
-from sterling_mock.mock_server.calls import auth
+from sterling_mock.mock_server.domain import auth
 from sterling_mock.mock_server.domain.context import Ctx, Output
 
 

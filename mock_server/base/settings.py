@@ -49,6 +49,9 @@ class Settings:
     durability: str = "FULL"
     #: Master data: lenient accepts unknown items and nodes with unlimited supply; strict answers YCM0033.
     strict_master_data: bool = False
+    #: Inventory: an item with no supply record has none (lenient: it is always available).  Per namespace the
+    #: control plane (``PUT /_fake/inventory`` ``{"strict": true}``) overrides it; strict master data implies it.
+    strict_inventory: bool = False
     #: JSON file of master data (enterprises, sellers, nodes, items, inventory); "" = the packaged default.
     master_data_file: str = ""
     #: JSON file changing the status pipelines (descriptions, sub-statuses, moves, other document types).

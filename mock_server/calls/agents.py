@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sterling_mock.client.wire import Doc, as_list
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.calls.call import Call
-from sterling_mock.mock_server.calls.journal import side_write
 from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.store import walcheckpoint
+from sterling_mock.mock_server.store.journal import side_write
 
 if TYPE_CHECKING:
     from sterling_mock.mock_server.base.settings import Settings
@@ -141,6 +142,7 @@ def run(fake: Fake, ns: str, steps: int, overrides: dict[str, Any]) -> dict[str,
     moved: dict[str, int] = {}
     for number in range(first, first + steps):
         _merge(moved, step(fake, ns, settings, number))
+    walcheckpoint.truncate(fake.store)  # bulk work: the log does not keep its high-water mark
     return moved
 
 
@@ -153,12 +155,15 @@ def _merge(into: dict[str, int], more: dict[str, int]) -> None:
 
 
 def _orders_at(fake: Fake, ns: str, code: str, limit: int) -> list[tuple[str, str]]:
-    """(key, natural key) of the orders wholly at ``code``, oldest first."""
+    """(key, natural key) of the orders wholly at ``code``, oldest first; for 1300 every order with
+    backordered quantity (partly scheduled ones too: the backorder schedules once supply arrives, issue 24)."""
+    wholly = "" if code == statuses.BACKORDERED else " AND max_status=?"
+    args = (ns, statuses.sort_key(code)) if not wholly else (ns, statuses.sort_key(code), statuses.sort_key(code))
     with fake.store.read() as tx:
         rows = tx.conn.execute(
             "SELECT ohk, enterprise_code, document_type, order_no FROM orders "
-            "WHERE ns=? AND min_status=? AND max_status=? ORDER BY id LIMIT ?",
-            (ns, statuses.sort_key(code), statuses.sort_key(code), limit),
+            f"WHERE ns=? AND min_status=?{wholly} ORDER BY id LIMIT ?",
+            (*args, limit),
         ).fetchall()
     return [(str(row[0]), f"{row[1]}/{row[2]}/{row[3]}") for row in rows]
 
@@ -219,19 +224,43 @@ def release(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> None:
 
 
 def cancel(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> None:
-    doc = {
+    _call(fake, ns, "changeOrder", cancel_input(key), "CANCEL_AGENT", transport)
+
+
+def backorder(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> None:
+    with fake.store.read() as tx:
+        order = tx.get_order(ns, key) or {}
+    _call(fake, ns, "changeOrderStatus", backorder_input(order), "SCHEDULE", transport)
+
+
+def ship(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> None:
+    """createShipment + confirmShipment per ship node for every released quantity: 3200 -> 3350 -> 3700."""
+    with fake.store.read() as tx:
+        order = tx.get_order(ns, key) or {}
+    for shipment in shipment_inputs(order):
+        created = _call(fake, ns, "createShipment", shipment, "CONSOLIDATE_TO_SHIPMENT", transport)
+        confirm = {"ShipmentKey": created["ShipmentKey"]} if created.get("ShipmentKey") else shipment
+        _call(fake, ns, "confirmShipment", confirm, "CONFIRM_SHIPMENT", transport)
+
+
+# --------------------------------------------------------------- the agents' inputs (the seed's walk too)
+
+
+def cancel_input(key: str) -> Doc:
+    """changeOrder Action=CANCEL of the whole order, with the agent's reason."""
+    return {
         "OrderHeaderKey": key,
         "Action": "CANCEL",
         "ModificationReasonCode": "AGENT_CANCEL",
         "ModificationReasonText": "Cancelled by the fake's lifecycle agent",
     }
-    _call(fake, ns, "changeOrder", doc, "CANCEL_AGENT", transport)
 
 
-def backorder(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> None:
-    lines = _open_lines(fake, ns, key, statuses.CREATED)
-    doc = {
-        "OrderHeaderKey": key,
+def backorder_input(order: Doc) -> Doc:
+    """changeOrderStatus moving every Created quantity of ``order`` to 1300 Backordered."""
+    lines = _open_lines(order, statuses.CREATED)
+    return {
+        "OrderHeaderKey": order.get("OrderHeaderKey", ""),
         "TransactionId": "SCHEDULE.0001",
         "BaseDropStatus": "1300",
         "OrderLines": {
@@ -240,18 +269,27 @@ def backorder(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> Non
             ]
         },
     }
-    _call(fake, ns, "changeOrderStatus", doc, "SCHEDULE", transport)
 
 
-def ship(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> None:
-    """createShipment + confirmShipment per ship node for every released quantity: 3200 -> 3350 -> 3700.
+def shipment_inputs(order: Doc, *, part: bool = False) -> list[Doc]:
+    """createShipment inputs for the released quantity of ``order``, one per ship node: a shipment leaves one
+    node (Sterling refuses mixed nodes, MOCK0205), as the consolidation agent would build them.
 
-    A shipment leaves one node (Sterling refuses mixed nodes, MOCK0205), so an order released to several
-    nodes ships in several shipments, as the consolidation agent would build them."""
-    with fake.store.read() as tx:
-        order = tx.get_order(ns, key) or {}
-    for node, lines in _released_by_node(order).items():
-        shipment = {
+    ``part``: one shipment of part of it (the first node's lines but its last, or all but one unit of a single
+    line), so that the order ends partially shipped; the whole of it when it cannot be split."""
+    key = order.get("OrderHeaderKey", "")
+    groups = list(_released_by_node(order).items())
+    if part and groups:
+        node, lines = groups[0]
+        if len(lines) > 1:
+            lines = lines[:-1]
+        elif len(groups) == 1 and float(lines[0][0]) >= 2:
+            qty, prime, sub = lines[0]
+            lines = [(str(int(float(qty)) // 2), prime, sub)]
+        groups = [(node, lines)]
+    out = []
+    for node, lines in groups:
+        shipment: Doc = {
             "EnterpriseCode": order.get("EnterpriseCode", ""),
             "DocumentType": order.get("DocumentType", "0001"),
             "ShipmentLines": {
@@ -263,9 +301,8 @@ def ship(fake: Fake, ns: str, key: str, *, transport: str = "agent") -> None:
         }
         if node:
             shipment["ShipNode"] = node
-        created = _call(fake, ns, "createShipment", shipment, "CONSOLIDATE_TO_SHIPMENT", transport)
-        confirm = {"ShipmentKey": created["ShipmentKey"]} if created.get("ShipmentKey") else shipment
-        _call(fake, ns, "confirmShipment", confirm, "CONFIRM_SHIPMENT", transport)
+        out.append(shipment)
+    return out
 
 
 def _released_by_node(order: Doc) -> dict[str, list[tuple[str, str, str]]]:
@@ -284,10 +321,8 @@ def _released_by_node(order: Doc) -> dict[str, list[tuple[str, str, str]]]:
     return out
 
 
-def _open_lines(fake: Fake, ns: str, key: str, code: str) -> list[tuple[str, str, str, str]]:
+def _open_lines(order: Doc, code: str) -> list[tuple[str, str, str, str]]:
     """(OrderLineKey, quantity at ``code``, PrimeLineNo, SubLineNo) of each line with quantity there."""
-    with fake.store.read() as tx:
-        order = tx.get_order(ns, key) or {}
     out = []
     for line in as_list((order.get("OrderLines") or {}).get("OrderLine")):
         rows = as_list((line.get("OrderStatuses") or {}).get("OrderStatus"))
@@ -349,20 +384,3 @@ def _order(fake: Fake, ns: str, key: str) -> Doc:
     if found is None:
         raise CannotAdvance(f"no order {key}")
     return found
-
-
-def drive(fake: Fake, ns: str, keys: list[str], weights: dict[str, float], seed: int) -> dict[str, int]:
-    """Seeding across statuses: each order walks to a status drawn from ``weights`` (seeded per order by its
-    position, not its key: keys carry the time of the run, and one seed must give the same book every run)."""
-    codes = list(weights)
-    reached: dict[str, int] = {}
-    for position, key in enumerate(keys):
-        dice = random.Random(f"{seed}:seed-status:{position}")
-        target = dice.choices(codes, weights=[weights[c] for c in codes])[0]
-        if target != statuses.CREATED:
-            try:
-                advance(fake, ns, key, target, transport="seed")
-            except (CannotAdvance, SterlingError):
-                target = str(_order(fake, ns, key).get("MaxOrderStatus"))
-        reached[target] = reached.get(target, 0) + 1
-    return reached

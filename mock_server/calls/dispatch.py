@@ -10,14 +10,15 @@ from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis import APIS, ApiSpec
 from sterling_mock.mock_server.base.errors import InternalError, InvalidValue, SterlingError, UnknownApi
 from sterling_mock.mock_server.base.settings import Settings
-from sterling_mock.mock_server.calls import agents, faults, journal, stubs, throttle
+from sterling_mock.mock_server.calls import agents, deferred, faults, stubs, throttle
 from sterling_mock.mock_server.calls.call import Call as Call
-from sterling_mock.mock_server.calls.journal import Entry as JournalEntry
 from sterling_mock.mock_server.domain import clock, masterdata
 from sterling_mock.mock_server.domain.context import Ctx, Output
-from sterling_mock.mock_server.domain.orders.statuses import Pipelines
-from sterling_mock.mock_server.store import cache, deferred, walcheckpoint
+from sterling_mock.mock_server.domain.orders import cache
+from sterling_mock.mock_server.domain.statuses import Pipelines
+from sterling_mock.mock_server.store import journal, walcheckpoint
 from sterling_mock.mock_server.store.core import Store, Tx
+from sterling_mock.mock_server.store.journal import Entry as JournalEntry
 
 log = logging.getLogger("sterling_mock")
 #: Transports of calls the fake makes itself: never throttled or faulted; seeding is not journaled either.
@@ -103,7 +104,7 @@ class Fake:
                 faults.fire(fired)
             return output
         except BaseException as exc:
-            journal.describe_failure(entry, exc, call.transport)
+            describe_failure(entry, exc, call.transport)
             raise
         finally:
             if call.transport != "seed" and not entry.written:
@@ -147,7 +148,7 @@ class Fake:
         """Journal a call refused at the door, before ``invoke`` (bad credentials, bad body, unknown API)."""
         transport = {"resources": "resource", "": "rest"}.get(door, door)
         entry = journal.Entry(ns, "", transport, api)
-        journal.describe_failure(entry, exc, transport)
+        describe_failure(entry, exc, transport)
         self.journal(entry, time.perf_counter())
 
     def _journal_inline(
@@ -271,6 +272,7 @@ class Fake:
             progid=call.progid,
             template=call.template,
             fmt=call.fmt,
+            apis=APIS,
         )
 
 
@@ -285,3 +287,31 @@ def _template_from_file(path: str) -> Doc | None:
             data = candidate.read_bytes()
             return from_xml(data)[1] if suffix == ".xml" else from_json(data)
     return None
+
+
+def describe_failure(entry: journal.Entry, exc: BaseException, transport: str) -> None:
+    """Status, error code and output of a failed call, as the caller's door renders them."""
+    if isinstance(exc, SterlingError):
+        exc.journaled = True  # type: ignore[attr-defined]  # the app's handler must not journal it again
+        # the interop servlet answers errors with HTTP 200 and an <Errors> document (reference §4), except
+        # the size limit and throttling, which keep their status there too (interop.py)
+        entry.http_status = 200 if transport == "interop" and exc.status not in (413, 429) else exc.status
+        entry.error_code = exc.error_code
+        entry.output = {
+            "errors": [
+                {
+                    "ErrorCode": exc.error_code,
+                    "ErrorDescription": exc.error_description,
+                    "MoreInfo": {"ErrorRelatedMoreInfo": exc.more_info, **exc.attributes},
+                }
+            ]
+        }
+    elif isinstance(exc, faults.FaultHttp):
+        entry.http_status = exc.status
+        entry.output = {"body": exc.body.decode("latin-1")[:500]}
+    elif isinstance(exc, faults.FaultAbort):
+        entry.http_status = 0
+        entry.error_code = f"connection {exc.kind}"
+    else:
+        entry.http_status = 500
+        entry.error_code = type(exc).__name__

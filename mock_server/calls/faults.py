@@ -20,8 +20,8 @@ import orjson
 
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.base.errors import SterlingError
-from sterling_mock.mock_server.calls.journal import side_write
 from sterling_mock.mock_server.store.core import Store, Tx
+from sterling_mock.mock_server.store.journal import side_write
 
 ACTIONS = ("error", "http", "latency", "reset", "close", "slow_body")
 HTTP_STATUSES = (500, 502, 503, 504)

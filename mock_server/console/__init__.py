@@ -21,8 +21,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from sterling_mock.mock_server.base.web import same_origin
 from sterling_mock.mock_server.calls.dispatch import Fake
-from sterling_mock.mock_server.doors.http import same_origin
 
 bp = Blueprint(
     "console",
@@ -106,7 +106,7 @@ def _cookie_response(location: str, token: str) -> BaseResponse:
 @bp.before_request
 def _protect() -> BaseResponse | None:
     token = fake().settings.control_token
-    if request.method == "POST" and not same_origin(request):
+    if request.method == "POST" and not same_origin(request.headers, request.host_url):
         raise ConsoleError(403, "Refused", "Console actions are accepted from the console's own pages only.")
     if not token or request.endpoint in ("console.login", "console.static"):
         return None
@@ -141,6 +141,6 @@ def refuse_if_read_only() -> None:
         )
 
 
-from sterling_mock.mock_server.console import actions, pages  # noqa: E402  (route modules register on ``bp``)
-
-__all__ = ["USER", "ConsoleError", "actions", "bp", "fake", "link", "namespace", "page", "pages"]
+# The route modules (``pages``, ``actions``) register on ``bp`` when imported; they import this module, so they
+# are listed in ``console/routes.py``, which the app factory imports (no cycle).
+__all__ = ["USER", "ConsoleError", "bp", "fake", "link", "namespace", "page"]

@@ -19,12 +19,12 @@ from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.calls import agents, faults, throttle
 from sterling_mock.mock_server.calls.dispatch import Call
-from sterling_mock.mock_server.calls.journal import side_write
 from sterling_mock.mock_server.console import USER, bp, fake, link, namespace, refuse_if_read_only
 from sterling_mock.mock_server.control import ControlError
 from sterling_mock.mock_server.control.clockwork import parse_duration
 from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.store.journal import side_write
 
 MAX_SEED = 50_000
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.store.core import Tx
 
 PAGE_SIZES = (25, 50, 100)

@@ -15,21 +15,12 @@ from flask import Response, request
 
 from sterling_mock.client.wire import Doc, as_list, from_json, to_json, to_xml
 from sterling_mock.mock_server.base.errors import SterlingError
-from sterling_mock.mock_server.calls import agents, faults, journal, throttle
+from sterling_mock.mock_server.calls import agents, faults, throttle
 from sterling_mock.mock_server.calls.dispatch import Call
-from sterling_mock.mock_server.console import (
-    USER,
-    ConsoleError,
-    book,
-    bp,
-    fake,
-    link,
-    namespace,
-    page,
-    pipeline,
-)
+from sterling_mock.mock_server.console import USER, ConsoleError, book, bp, fake, link, namespace, page, pipeline, views
 from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.store import journal
 
 JOURNAL_PAGE = 100
 
@@ -94,21 +85,23 @@ def order_detail(order_key: str) -> Response:
     with fake().store.read() as tx:
         stored = tx.get_order(ns, order_key) or {}
     descriptions = fake().pipelines.get(str(order.get("DocumentType") or "0001")).descriptions
+    lines = as_list(_get(order, "OrderLines", "OrderLine"))
     return page(
         "order.html",
         ns=ns,
         order=order,
-        lines=[_line_view(line, descriptions) for line in as_list(_get(order, "OrderLines", "OrderLine"))],
+        document_type=views.document_type(str(order.get("DocumentType", ""))),
+        lines=[{**_line_view(line, descriptions), "node": views.line_node(line)} for line in lines],
         payments=as_list(_get(order, "PaymentMethods", "PaymentMethod")),
-        releases=releases,
-        shipments=shipments,
+        releases=[(r, views.release_status(r, descriptions)) for r in releases],
+        shipments=[(s, views.shipment_status(s, fake().pipelines)) for s in shipments],
         audits=[(audit, _modification_types(audit)) for audit in reversed(audits)],
         notes=as_list(_get(stored, "Notes", "Note")),
         raw_json=raw_json.decode("utf-8"),
         raw_xml=raw_xml.decode("utf-8"),
         pretty_json=orjson.dumps(orjson.loads(raw_json), option=orjson.OPT_INDENT_2).decode("utf-8"),
         pretty_xml=to_xml("Order", order, indent="  ").decode("utf-8"),
-        targets=[(c, descriptions.get(c, c)) for c in ("1500", "3200", "3700", "9000")],
+        actions=views.offered_actions(order, descriptions),
         link=link,
         as_list=as_list,
         message=_message(),

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server.calls.journal import side_write
 from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.store.journal import side_write
 
 if TYPE_CHECKING:
     from sterling_mock.mock_server.calls.dispatch import Fake

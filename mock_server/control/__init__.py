@@ -14,8 +14,8 @@ from typing import Any
 import orjson
 from flask import Blueprint, Response, current_app, request
 
+from sterling_mock.mock_server.base.web import NAMESPACE_HEADER, same_origin
 from sterling_mock.mock_server.calls.dispatch import TEMPLATES_NS, Fake
-from sterling_mock.mock_server.doors.http import NAMESPACE_HEADER, same_origin
 
 bp = Blueprint("control", __name__, url_prefix="/_fake")
 VERSION = "0.1.0"
@@ -90,7 +90,9 @@ def no_content() -> Response:
 
 @bp.before_request
 def _protect() -> Response | None:
-    if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(request):
+    if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(
+        request.headers, request.host_url
+    ):
         return error_response(
             403, "CROSS_SITE", "Control-plane changes are not accepted from another site's pages."
         )
@@ -104,7 +106,11 @@ def _protect() -> Response | None:
 
 @bp.get("/health")
 def health() -> Response:
-    return json_response({"status": "ok", "version": VERSION})
+    """``{"status": "ok", "version": ..., "seeding": bool}``: ``seeding`` is true while the demo book of a
+    first start is still being written (``seeding.demo``); every API answers meanwhile."""
+    from sterling_mock.mock_server.seeding.demo import seeding
+
+    return json_response({"status": "ok", "version": VERSION, "seeding": seeding(fake())})
 
 
 @bp.post("/reset")
@@ -171,8 +177,6 @@ def delete_template(template_id: str) -> Response:
     return no_content()
 
 
-from sterling_mock.mock_server.control import clockwork, records, rules  # noqa: E402  (route modules register on ``bp``)
-from sterling_mock.mock_server.control import flows as flows  # noqa: E402  (services of mock_server/apis/flows.py; the transports issue)
-from sterling_mock.mock_server.control import stubs as stubs  # noqa: E402  (stubs: the recording issue)
-
-__all__ = ["ControlError", "bp", "clockwork", "error_response", "records", "rules"]
+# The route modules (clockwork, records, rules, flows, stubs, ...) register on ``bp`` when imported; they import
+# this module, so they are listed in ``control/routes.py``, which the app factory imports (no cycle).
+__all__ = ["ControlError", "bp", "error_response"]

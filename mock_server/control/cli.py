@@ -100,18 +100,26 @@ def add_remote_seed(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", help="seed a running fake through /_fake/seed instead of a store file")
     parser.add_argument("--token", default=os.environ.get("STERLING_MOCK_CONTROL_TOKEN", ""))
     parser.add_argument(
-        "--statuses", help="status mix, e.g. 1100,1500,3200,3700 or 1100=3,3700=1 (with --url)"
+        "--statuses",
+        help="status mix, e.g. 1100,1500,3200,3700 or 1100=3,3700=1 (default: a realistic mix, "
+        "Created to Shipped and Cancelled)",
     )
-    parser.add_argument("--enterprises", help="comma-separated enterprise codes (with --url)")
+    parser.add_argument("--enterprises", help="comma-separated enterprise codes")
 
 
-def seed_remote(args: argparse.Namespace) -> int:
+def seed_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``--statuses`` and ``--enterprises`` as ``POST /_fake/seed`` takes them."""
     options: dict[str, Any] = {}
     if args.statuses:
         parts = [p.split("=", 1) for p in args.statuses.split(",") if p]
         options["statuses"] = {p[0]: float(p[1]) if len(p) > 1 else 1.0 for p in parts}
     if args.enterprises:
         options["enterprises"] = [e for e in args.enterprises.split(",") if e]
+    return options
+
+
+def seed_remote(args: argparse.Namespace) -> int:
+    options = seed_options(args)
     from sterling_mock.mock_server.control.helper import FakeControl
 
     with FakeControl(args.url, args.namespace, args.token) as fc:

@@ -6,16 +6,7 @@ from flask import Response
 
 from sterling_mock.mock_server.apis import APIS, flows
 from sterling_mock.mock_server.base.errors import InvalidServiceDefinition
-from sterling_mock.mock_server.control import (
-    ControlError,
-    body,
-    bp,
-    fake,
-    invalid,
-    json_response,
-    namespace,
-    no_content,
-)
+from sterling_mock.mock_server.control import ControlError, body, bp, fake, invalid, json_response, namespace, no_content
 
 
 def _define(name: str | None) -> Response:
@@ -36,7 +27,7 @@ def list_flows() -> Response:
     """``{"flows": [definition + "source", ...]}``: the namespace's services and the flows file's."""
     try:
         with fake().store.read() as tx:
-            return json_response({"flows": flows.listing(tx, namespace(), fake().settings)})
+            return json_response({"flows": flows.listing(tx, namespace(), fake().settings, APIS)})
     except InvalidServiceDefinition as exc:
         raise ControlError(500, "INVALID_FLOWS_FILE", exc.more_info) from None
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import requests
 
-NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
+from sterling_mock.mock_server.base.web import NAMESPACE_HEADER
+
 TOKEN_HEADER = "X-Sterling-Mock-Token"
 
 

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain.orders.statuses import Pipelines
+from sterling_mock.mock_server.domain.statuses import Pipelines
 from sterling_mock.mock_server.store.core import Tx
 
-if TYPE_CHECKING:
-    from sterling_mock.mock_server.store.deferred import Prepared
+
+class Prepared(Protocol):
+    """A write being prepared outside the store's write lock (``calls.deferred.Prepared``): what a context
+    asks of it.  Named by this protocol so the domain never imports the call pipeline."""
+
+    checks: list[tuple[Callable[..., None], tuple[Any, ...]]]
+
+    def draw(self, name: str, start: int, fmt: str | None) -> str: ...
+
+    def holds_token(self, value: Any) -> bool: ...
 
 
 @dataclass
@@ -33,6 +41,9 @@ class Ctx:
     _now: datetime | None = None
     _stamp: str = ""
     extras: dict[str, Any] = field(default_factory=dict)
+    #: The API table (``apis.APIS``), handed over by the call pipeline: APIs that run other APIs (multiApi,
+    #: getPage, executeFlow) look them up here, so no API module imports the table that imports it.
+    apis: Mapping[str, Any] = field(default_factory=dict)
     #: Set while a write API is prepared outside the write lock (deferred.py): keys and sequence numbers are
     #: tokens, checks that need them wait for the commit.
     prepared: Prepared | None = None

@@ -10,14 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from sterling_mock.client.wire import Doc, as_list
-from sterling_mock.mock_server.base.errors import (
-    InvalidNode,
-    ItemNotFound,
-    ShipNodeDoesNotExist,
-    UnknownOrganization,
-)
+from sterling_mock.mock_server.base.errors import InvalidNode, ItemNotFound, ShipNodeDoesNotExist, UnknownOrganization
 from sterling_mock.mock_server.domain.context import Ctx
-from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.store.schema import lifecycle as sql
 
 DEFAULT_FILE = Path(__file__).parent.parent / "data" / "masterdata.json"

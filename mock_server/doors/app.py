@@ -11,26 +11,15 @@ from typing import Any
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
-from sterling_mock.mock_server import console, control
-from sterling_mock.mock_server.base.errors import (
-    BodyTooLarge,
-    InternalError,
-    MalformedDocument,
-    MethodNotAllowed,
-    NotFound,
-    RequestTimeout,
-    SterlingError,
-)
+from sterling_mock.mock_server import control
+from sterling_mock.mock_server.base.errors import BodyTooLarge, InternalError, MalformedDocument, MethodNotAllowed, NotFound, RequestTimeout, SterlingError
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.calls.dispatch import Fake
 from sterling_mock.mock_server.calls.faults import ConnectionFaults, FaultAbort, FaultHttp
+from sterling_mock.mock_server.console import routes as console_routes
+from sterling_mock.mock_server.control import routes as control_routes
 from sterling_mock.mock_server.doors import interop, resources, rest
-from sterling_mock.mock_server.doors.http import (
-    NAMESPACE_HEADER,
-    current_request,
-    response_format,
-    rest_error,
-)
+from sterling_mock.mock_server.doors.http import NAMESPACE_HEADER, current_request, response_format, rest_error
 from sterling_mock.mock_server.doors.limits import SwallowOversized
 from sterling_mock.mock_server.store.core import Store
 
@@ -68,10 +57,10 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.url_map.merge_slashes = False
     app.extensions["sterling_mock"] = Fake(settings, store)
     app.register_blueprint(rest.bp)
-    app.register_blueprint(control.bp)
+    app.register_blueprint(control_routes.bp)
     app.register_blueprint(interop.bp)
     app.register_blueprint(resources.bp)
-    app.register_blueprint(console.bp)
+    app.register_blueprint(console_routes.bp)
     app.wsgi_app = SwallowOversized(  # type: ignore[method-assign]
         ConnectionFaults(CollapseSlashes(rest.FastInvoke(app, app.wsgi_app))), settings
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Request, Response, request
 
@@ -21,13 +20,13 @@ from sterling_mock.mock_server.base.errors import (
     SterlingError,
     UnsupportedMediaType,
 )
+from sterling_mock.mock_server.base.web import NAMESPACE_HEADER as NAMESPACE_HEADER
 from sterling_mock.mock_server.domain.context import Output
 from sterling_mock.mock_server.doors import limits
 
 JSON_TYPE = "application/json; charset=UTF-8"
 XML_TYPE = "application/xml; charset=UTF-8"
 TEXT_XML_TYPE = "text/xml; charset=UTF-8"
-NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
 
 
 def current_request() -> Request:
@@ -59,20 +58,6 @@ def request_format(request: Request, body: bytes) -> str:
         stripped = body.lstrip()
         return "xml" if stripped.startswith(b"<") else "json"
     raise UnsupportedMediaType(f"Content-Type {request.content_type!r} is not supported.")
-
-
-def same_origin(request: Request) -> bool:
-    """Whether a request comes from no browser or from a page of this server.  Browsers send
-    ``Sec-Fetch-Site`` and ``Origin`` on every cross-site POST (a form or a ``text/plain`` fetch needs no
-    preflight), so another site cannot drive the fake through the browser of someone who has it running."""
-    site = request.headers.get("Sec-Fetch-Site")
-    if site is not None and site not in ("same-origin", "none"):
-        return False
-    origin = request.headers.get("Origin")
-    if origin and origin != "null":
-        parts = urlsplit(origin)
-        return f"{parts.scheme}://{parts.netloc}" == request.host_url.rstrip("/")
-    return origin != "null"
 
 
 def parse_document(body: bytes, fmt: str, max_depth: int) -> tuple[str | None, Doc]:

@@ -24,15 +24,9 @@ from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from sterling_mock.client.wire import Doc, to_xml
-from sterling_mock.mock_server.base.errors import (
-    BodyTooLarge,
-    InteropApiMissing,
-    NotAuthenticated,
-    SterlingError,
-    UnknownApi,
-)
-from sterling_mock.mock_server.calls import auth
+from sterling_mock.mock_server.base.errors import BodyTooLarge, InteropApiMissing, NotAuthenticated, SterlingError, UnknownApi
 from sterling_mock.mock_server.calls.dispatch import Call
+from sterling_mock.mock_server.domain import auth
 from sterling_mock.mock_server.domain.context import Output
 from sterling_mock.mock_server.doors.http import TEXT_XML_TYPE, classic_errors, parse_document
 from sterling_mock.mock_server.doors.rest import credentials, fake, namespace

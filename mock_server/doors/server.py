@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from typing import Any
 
 from flask import Flask
@@ -11,6 +12,7 @@ from gunicorn.workers.sync import SyncWorker
 
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.seeding import demo
 from sterling_mock.mock_server.store.db import redact
 
 
@@ -28,34 +30,39 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
-def prepare(settings: Settings) -> tuple[Flask, int, tuple[str, str] | None]:
-    """Create the app, seed an empty store with demo orders, and release the master's connection."""
+def prepare(settings: Settings) -> tuple[Flask, int, tuple[str, str] | None, dict[str, Any] | None]:
+    """Create the app, claim the demo book of an empty store (``seeding.demo``: written once the port is
+    open), and release the master's connection.  (app, orders now, an order for the banner, the claim)."""
     app = create_app(settings)
     fake = app.extensions["sterling_mock"]
     with fake.store.startup():  # instances starting together on one PostgreSQL database seed it once
-        with fake.store.read() as tx:
-            count = tx.count_orders("default")
-        if count == 0 and settings.demo_orders > 0:
-            from sterling_mock.mock_server.seeding.seed import seed_orders
-
-            count = seed_orders(fake, "default", settings.demo_orders, seed=settings.seed)
+        book = demo.claim(fake, settings)
     with fake.store.read() as tx:
+        count = tx.count_orders("default")
         row = tx.conn.execute(
             "SELECT enterprise_code, order_no FROM orders WHERE ns='default' ORDER BY id LIMIT 1"
         ).fetchone()
     fake.store.close()  # never carry a connection across fork
-    return app, count, (row[0], row[1]) if row else None
+    return app, count, (row[0], row[1]) if row else None, book
 
 
-def banner(settings: Settings, orders: int, example: tuple[str, str] | None = None) -> str:
+def banner(
+    settings: Settings, orders: int, example: tuple[str, str] | None = None, *, seeding: int = 0
+) -> str:
+    """What ``serve`` prints; ``seeding``: demo orders being written after the start (``seeding.demo``)."""
     base = f"http://{settings.host}:{settings.port}/smcfs/restapi"
+    stored = (
+        f'writing {seeding} demo orders now (GET /_fake/health: "seeding": false once they are in)'
+        if seeding
+        else f"{orders} orders"
+    )
     user, password = next(iter(settings.users.items()), ("admin", "password"))
     return "\n".join(
         [
             "sterling-mock: a fake IBM Sterling OMS",
             f"  base URL     {base}",
             f"  demo login   {user} / {password}   (Basic auth, or POST /invoke/login for a token)",
-            f"  store        {redact(settings.db)}  ({orders} orders)",
+            f"  store        {redact(settings.db)}  ({stored})",
             f"  control      http://{settings.host}:{settings.port}/_fake/health",
             f"  console      http://{settings.host}:{settings.port}/_fake/console/"
             + ("?token=<control token>" if settings.control_token else "")
@@ -74,9 +81,9 @@ def banner(settings: Settings, orders: int, example: tuple[str, str] | None = No
 
 
 def serve(settings: Settings, *, quiet: bool = False) -> None:
-    app, count, example = prepare(settings)
+    app, count, example, book = prepare(settings)
     if not quiet:
-        print(banner(settings, count, example), flush=True)
+        print(banner(settings, count, example, seeding=int(book["orders"]) if book else 0), flush=True)
     options = {
         "bind": f"[{settings.host}]:{settings.port}"
         if ":" in settings.host
@@ -98,6 +105,8 @@ def serve(settings: Settings, *, quiet: bool = False) -> None:
         "preload_app": True,
         "post_fork": _post_fork,
     }
+    if book is not None:
+        options["when_ready"] = partial(_seed_demo, book)
     _Gunicorn(app, options).run()
     sys.exit(0)
 
@@ -110,6 +119,11 @@ class BoundedSyncWorker(SyncWorker):  # type: ignore[misc]
     def handle(self, listener: Any, client: Any, addr: Any) -> None:
         client.settimeout(self.app.application.extensions["sterling_mock"].settings.request_timeout)
         super().handle(listener, client, addr)
+
+
+def _seed_demo(book: dict[str, Any], server: Any) -> None:
+    """gunicorn's ``when_ready`` (the port is bound, no worker yet): the demo book is written by a child."""
+    demo.start(server.app.application.extensions["sterling_mock"], book, list(server.LISTENERS))
 
 
 def _post_fork(server: Any, worker: Any) -> None:

@@ -21,6 +21,7 @@ from sterling_mock.mock_server.calls.stubs import (
     input_hash,
     load_file,
     signature,
+    stubbed_apis,
     value_at,
 )
 from sterling_mock.mock_server.recording.documents import answer_of, request_document
@@ -130,3 +131,33 @@ def load_path(path: str) -> list[Stub]:
     if target.is_dir() and (target / "manifest.json").exists():
         return stubs_from_session(Session.open(target))
     return load_file(target)
+
+
+def coverage_section(path: str, modelled: set[str] | frozenset[str]) -> str:
+    """The coverage page's section for a loaded recording or stub file: the APIs it answers that the fake does
+    not model (with how many answers and what they match on), apart from the modelled APIs it overrides."""
+    stubs = load_path(path)
+    listed = stubbed_apis(stubs, modelled)
+    name = Path(path).name
+    lines = [
+        f"## Answered from a recording: {name}",
+        "",
+        "Not modelled by the fake: served from recorded (or hand-written) answers by `serve --stubs` or "
+        "`PUT /_fake/stubs`, matched on the API name and the attributes below; no state behind them.",
+        "",
+        "| API | answers | matched on |",
+        "|---|---|---|",
+    ]
+    for api in listed["stubbed"]:
+        mine = [s for s in stubs if s["api"] == api]
+        keys = sorted({k for s in mine for k in s.get("match", {})}) or ["(anything)"]
+        shown = ", ".join("hash of the input" if k == HASH else k for k in keys)
+        lines.append(f"| {api} | {len(mine)} | {shown} |")
+    if not listed["stubbed"]:
+        lines.append("| (none) | | |")
+    if listed["overridden"]:
+        lines += [
+            "",
+            "Modelled APIs a stub overrides for the inputs it matches: " + ", ".join(listed["overridden"]),
+        ]
+    return "\n".join(lines) + "\n"

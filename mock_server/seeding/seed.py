@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from sterling_mock.client.wire import Doc
 from sterling_mock.fixtures.builders import create_order_input
-from sterling_mock.fixtures.provider import sterling_faker
+from sterling_mock.fixtures.provider import ENTERPRISES, sterling_faker
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.calls.dispatch import Fake
 from sterling_mock.mock_server.domain import clock
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.orders import model
 from sterling_mock.mock_server.seeding import bulk as seed_bulk
+from sterling_mock.mock_server.seeding import walk
+from sterling_mock.mock_server.store import walcheckpoint
+from sterling_mock.mock_server.store.core import Tx
 
-CHUNK = 500
+#: Orders per write transaction of a walked seed: other calls (a client's during the demo seed) wait at most
+#: one chunk.
+CHUNK = 25
+#: Prototype orders per write transaction of a bulk seed.
+BULK_CHUNK = 500
 BULK_FROM = 20000
 PROTOTYPES = 5000
 
@@ -77,32 +86,89 @@ class SeedOptions:
 
 
 def seed_orders(
-    fake: Fake, ns: str, count: int, *, seed: int = 42, user: str = "seed", options: SeedOptions | None = None
+    fake: Fake,
+    ns: str,
+    count: int,
+    *,
+    seed: int = 42,
+    user: str = "seed",
+    options: SeedOptions | None = None,
+    numbers: dict[str, int] | None = None,
+    stop: Callable[[], bool] | None = None,
 ) -> int:
-    """Create ``count`` orders in ``ns``, dated over the 90 days before the namespace's clock.
+    """Create ``count`` orders in ``ns``, dated over the 90 days before the namespace's clock, each walked to a
+    status drawn from ``options.statuses`` (default ``walk.DEFAULT_MIX``: Created to Shipped and Cancelled),
+    with Createts, Modifyts and keys at the times of its own past (``walk``).
 
-    Orders are written in chunks of one transaction each; the same seed and clock give the same orders.
-    With ``options.statuses`` each order is then walked to a status drawn from the mix through the
-    lifecycle APIs (``agents.drive``), seeded per order.
+    The seed takes the next ``count`` order numbers of every enterprise it may use (``numbers``: first numbers
+    reserved already, by ``demo.claim``), so the book is the same whatever other calls run meanwhile, and the
+    first order a client then creates is number ``count + 1`` of the block.  Orders are written in chunks of
+    ``CHUNK`` per transaction (other calls wait at most one chunk); ``stop()`` true between chunks ends the
+    seed there.  The same seed and clock give the same orders in any namespace.
+
+    Past ``BULK_FROM`` orders without ``statuses`` the first ``PROTOTYPES`` are made at Created and the rest
+    cloned from them as bytes (``bulk``): 1,000,000 orders in minutes, not an hour, all Created.
     """
     faker = sterling_faker(seed)
     options = options or SeedOptions()
-    keys: list[str] = []
-    created = 0
-    # Past BULK_FROM orders (no status walk, lenient master data) the first PROTOTYPES orders are made one by
-    # one and the rest cloned from them as bytes (seed_bulk.py): 1,000,000 orders in minutes, not an hour.
     bulk = count >= BULK_FROM and not options.statuses and not fake.settings.strict_master_data
-    direct = min(count, PROTOTYPES) if bulk else count
-    while created < direct:
+    if bulk:
+        return _seed_bulk(fake, ns, count, seed, user, options, faker)
+    mix = options.statuses or walk.DEFAULT_MIX
+    if numbers is None:
+        numbers = reserve_numbers(fake, ns, options.enterprises or list(ENTERPRISES), count)
+    following = dict(numbers)
+    created = 0
+    while created < count and not (stop and stop()):
         with fake.store.write(ns=ns) as tx:
             base = clock.now(tx, ns)
-            for _ in range(min(CHUNK, direct - created)):
-                if options.enterprises:
-                    doc = create_order_input(faker, EnterpriseCode=faker.random_element(options.enterprises))
-                else:
-                    doc = create_order_input(faker)
-                when = options.order_date(faker, base)
-                doc["OrderDate"] = clock.format_datetime(when)
+            ctx = Ctx(tx=tx, ns=ns, user=user, settings=fake.settings, pipelines=fake.pipelines)
+            for _ in range(min(CHUNK, count - created)):
+                doc = _order_input(faker, options)
+                dated = options.order_date(faker, base)
+                doc["OrderDate"] = clock.format_datetime(dated)
+                enterprise = str(doc["EnterpriseCode"])
+                if enterprise not in following:
+                    following[enterprise] = reserve_numbers(fake, ns, [enterprise], count, tx=tx)[enterprise]
+                doc["OrderNo"] = f"Y{following[enterprise]:09d}"
+                following[enterprise] += 1
+                rng = walk.dice(seed, created)
+                goal = walk.target(rng, mix)
+                walk.take_and_walk(ctx, doc, goal, walk.timeline(rng, dated, walk.STEPS.get(goal, ()), base))
+                created += 1
+    walcheckpoint.truncate(fake.store)
+    return created
+
+
+def reserve_numbers(
+    fake: Fake, ns: str, enterprises: list[str], count: int, *, tx: Tx | None = None
+) -> dict[str, int]:
+    """Take the next ``count`` order numbers of each enterprise's sequence (createOrder's ``Y{:09d}``): the
+    first of each block, by enterprise."""
+    if tx is None:
+        with fake.store.write(ns=ns) as own:
+            return reserve_numbers(fake, ns, enterprises, count, tx=own)
+    return {e: seed_bulk.reserve(tx, ns, "order_no:" + e, count, 100000001) for e in enterprises}
+
+
+def _order_input(faker: Any, options: SeedOptions) -> Doc:
+    if options.enterprises:
+        return create_order_input(faker, EnterpriseCode=faker.random_element(options.enterprises))
+    return create_order_input(faker)
+
+
+def _seed_bulk(
+    fake: Fake, ns: str, count: int, seed: int, user: str, options: SeedOptions, faker: Any
+) -> int:
+    """PROTOTYPES orders made one by one at the clock's time, then the rest cloned from them."""
+    keys: list[str] = []
+    direct = min(count, PROTOTYPES)
+    while len(keys) < direct:
+        with fake.store.write(ns=ns) as tx:
+            base = clock.now(tx, ns)
+            for _ in range(min(BULK_CHUNK, direct - len(keys))):
+                doc = _order_input(faker, options)
+                doc["OrderDate"] = clock.format_datetime(options.order_date(faker, base))
                 ctx = Ctx(
                     tx=tx,
                     ns=ns,
@@ -115,13 +181,8 @@ def seed_orders(
                 order = model.new_order(ctx, doc)
                 model.save(ctx, order, insert=True)
                 keys.append(order["OrderHeaderKey"])
-                created += 1
-    if bulk:
-        created += _clone(fake, ns, keys, count - created, random.Random(seed), options)
-    if options.statuses:
-        from sterling_mock.mock_server.calls.agents import drive
-
-        drive(fake, ns, keys, options.statuses, seed)
+    created = len(keys) + _clone(fake, ns, keys, count - len(keys), random.Random(seed), options)
+    walcheckpoint.truncate(fake.store)
     return created
 
 

@@ -23,13 +23,11 @@ from typing import Any
 
 import orjson
 
-from sterling_mock.mock_server.store import db, schema
+from sterling_mock.mock_server.store import db, schema, walcheckpoint
+from sterling_mock.mock_server.store.keys import check_keys
 from sterling_mock.mock_server.store.spool import Spool
 
 SCHEMA_VERSION = 2
-#: Bytes (UTF-8) a key attribute may have: indexed columns are bounded on PostgreSQL (a b-tree entry holds at
-#: most ~2.7 KB) and must behave alike on both backends.  Sterling's own columns are 24-40 characters.
-KEY_BYTES = 500
 
 #: ``PRAGMA synchronous`` of the store's connections per ``durability``: FULL syncs after the commit, outside
 #: the write lock (``Store._sync_log``); STRICT is SQLite's own FULL, a sync inside the lock.
@@ -170,6 +168,7 @@ class Store:
         conn = sqlite3.connect(target, uri=uri, isolation_level=None, check_same_thread=False, timeout=30)
         if not self.memory:
             conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute(f"PRAGMA journal_size_limit={walcheckpoint.WAL_BOUND_BYTES}")
         conn.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS[self.durability]}")
         conn.execute("PRAGMA busy_timeout=30000")
         conn.execute("PRAGMA foreign_keys=OFF")
@@ -364,17 +363,6 @@ class Store:
 def _token_digest(token: str) -> str:
     """Login tokens are kept as SHA-256 digests: a copied database or snapshot holds no usable token."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def check_keys(**values: str) -> None:
-    """Refuse (MOCK0011, nothing written) a key attribute past ``KEY_BYTES``."""
-    from sterling_mock.mock_server.base.errors import KeyTooLong
-
-    for name, value in values.items():
-        if len(value) * 4 > KEY_BYTES and len(value.encode("utf-8")) > KEY_BYTES:
-            raise KeyTooLong(
-                f"{name} has {len(value.encode('utf-8')):,} bytes", attributes={"Attribute": name}
-            )
 
 
 class _nolock:

@@ -25,10 +25,20 @@ import os
 import sqlite3
 import threading
 import weakref
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from sterling_mock.mock_server.store.core import Store
+from sterling_mock.mock_server.store.spool import Spool
+
+
+class Store(Protocol):
+    """What a pass needs of a store (``store.core.Store``, which imports this module for its WAL bound)."""
+
+    path: str
+    memory: bool
+    postgres: Any
+    spool: Spool | None
+    durability: str
 
 log = logging.getLogger("sterling_mock")
 
@@ -40,15 +50,21 @@ INTERVAL = 0.25
 RESTART_FRAMES = 8_192
 #: Pages past which the bookkeeping connection checkpoints inline anyway (~40 MB of WAL).
 SIDE_AUTOCHECKPOINT = 10_000
+#: The WAL's size once bulk work is done (``truncate``), and its size limit (``journal_size_limit``) whenever the
+#: log starts over: without it the file kept its high-water mark (39 MB beside a 10 MB store after one agents
+#: run over the demo book) until a restart.  Between restarts under load it may grow to ``SIDE_AUTOCHECKPOINT``.
+WAL_BOUND_BYTES = 4 * 1024 * 1024
 
 
 class _Entry:
-    __slots__ = ("conn", "dirty", "ref")
+    __slots__ = ("conn", "dirty", "ref", "settle")
 
     def __init__(self, store: Store) -> None:
         self.ref = weakref.ref(store)
         self.conn: sqlite3.Connection | None = None
         self.dirty = True
+        #: How the store's journal spool is settled (``journal.settle``), handed in by the journal's writers.
+        self.settle: Callable[[Store], None] | None = None
 
 
 _lock = threading.Lock()
@@ -59,13 +75,17 @@ _state: dict[str, object] = {"pid": 0, "thread": None, "passes": 0}
 _inherited: list[object] = []
 
 
-def notify(store: Store) -> None:
-    """The store's WAL grew: checkpoint it on the next pass (starts this process's thread when needed)."""
+def notify(store: Store, settle: Callable[[Store], None] | None = None) -> None:
+    """The store's WAL grew: checkpoint it on the next pass (starts this process's thread when needed).
+    ``settle`` settles the store's journal spool: the journal hands it in, so this module needs no import of
+    the journal (which imports this one)."""
     if store.memory or store.postgres is not None:
         return
     entry = _entries.get(id(store))
     if entry is not None and entry.ref() is store and _state["pid"] == os.getpid():
         entry.dirty = True
+        if settle is not None:
+            entry.settle = settle
         return
     with _lock:
         if _state["pid"] != os.getpid():  # a forked child: the parent's thread and connections are not ours
@@ -74,9 +94,11 @@ def notify(store: Store) -> None:
             _state.update(pid=os.getpid(), thread=None)
         entry = _entries.get(id(store))
         if entry is None or entry.ref() is not store:
-            _entries[id(store)] = _Entry(store)
+            entry = _entries[id(store)] = _Entry(store)
         else:
             entry.dirty = True
+        if settle is not None:
+            entry.settle = settle
         thread = _state["thread"]
         if not isinstance(thread, threading.Thread) or not thread.is_alive():
             thread = threading.Thread(target=_run, name="sterling-mock-wal-checkpoint", daemon=True)
@@ -91,6 +113,32 @@ def adopt(conn: object) -> None:
     when a pass catches up with no writer in between, or at ``RESTART_FRAMES``."""
     if isinstance(conn, sqlite3.Connection):
         conn.execute(f"PRAGMA wal_autocheckpoint={SIDE_AUTOCHECKPOINT}")
+
+
+def truncate(store: Store, timeout: float = 2.0) -> bool:
+    """After bulk work (a seed, an agents run): settle the journal spool, copy the whole log into the database
+    and truncate it to nothing, so the WAL does not keep its high-water mark beside the store.  Waits up to
+    ``timeout`` seconds for the readers and writers in progress; False when they did not finish (the size
+    limit then bounds the log when it next starts over)."""
+    if store.memory or store.postgres is not None:
+        return True
+    entry = _entries.get(id(store))
+    if store.spool is not None and entry is not None and entry.ref() is store:
+        _settle(store, entry)
+    try:
+        conn = sqlite3.connect(store.path, isolation_level=None, timeout=timeout)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.execute(f"PRAGMA synchronous={'OFF' if store.durability == 'OFF' else 'FULL'}")
+        conn.execute(f"PRAGMA journal_size_limit={WAL_BOUND_BYTES}")
+        found = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return found is not None and found[0] == 0
+    except sqlite3.Error as exc:
+        log.debug("truncating checkpoint of %s failed: %s", store.path, exc)
+        return False
+    finally:
+        conn.close()
 
 
 def passes() -> int:
@@ -134,7 +182,7 @@ def _run() -> None:
                     entry.conn.close()
                 continue
             if store.spool is not None and store.spool.due():
-                _settle(store)
+                _settle(store, entry)
             if not entry.dirty:
                 continue
             entry.dirty = False
@@ -143,12 +191,12 @@ def _run() -> None:
         _state["passes"] = passes() + 1
 
 
-def _settle(store: Store) -> None:
+def _settle(store: Store, entry: _Entry) -> None:
     """Settle the store's journal spool (spool.py) in one batch, off the request path."""
-    from sterling_mock.mock_server.calls import journal
-
+    if entry.settle is None:
+        return
     try:
-        journal.settle(store)
+        entry.settle(store)
     except Exception as exc:  # the file went away, or a reset holds it: the next pass tries again
         log.debug("settling the journal spool of %s failed: %s", store.path, exc)
 
@@ -158,11 +206,12 @@ def _at_exit() -> None:
     if _state["pid"] != os.getpid():
         return
     with _lock:
-        stores = [entry.ref() for entry in _entries.values()]
-    for store in stores:
+        entries = list(_entries.values())
+    for entry in entries:
+        store = entry.ref()
         if store is not None and store.spool is not None and store.spool.writing:
             store.spool.close()
-            _settle(store)
+            _settle(store, entry)
 
 
 atexit.register(_at_exit)
@@ -175,6 +224,7 @@ def _checkpoint(store: Store, entry: _Entry) -> None:
             # the checkpoint syncs the WAL before copying and the database file after, unless OFF
             conn.execute(f"PRAGMA synchronous={'OFF' if store.durability == 'OFF' else 'FULL'}")
             conn.execute("PRAGMA wal_autocheckpoint=0")
+            conn.execute(f"PRAGMA journal_size_limit={WAL_BOUND_BYTES}")
             entry.conn = conn
         found = entry.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         if found is not None and found[1] >= RESTART_FRAMES:

@@ -105,12 +105,31 @@ def remove(ctx: Ctx, kind: Kind, key: str) -> None:
 def find(ctx: Ctx, kind: Kind, **where: str) -> list[Doc]:
     """Records whose natural-key attributes equal ``where`` (attribute names), in key order."""
     if not stored(ctx, kind):
-        return [dict(d) for d in kind.initial(base(ctx)) if all(d.get(k, "") == v for k, v in where.items())]
+        first = kind.columns[0][0]
+        pool = _index(kind, base(ctx)).get(where[first], []) if first in where else kind.initial(base(ctx))
+        return [dict(d) for d in pool if all(d.get(k, "") == v for k, v in where.items())]
     columns = dict(kind.columns)
     return [
         orjson.loads(raw)
         for raw in sql.find(ctx.tx, ctx.ns, kind.table, {columns[k]: v for k, v in where.items()})
     ]
+
+
+#: Memo of a pure function of immutable defaults (by identity; the object is kept so its id is never reused).
+_INDEXES: dict[tuple[str, int], tuple[defaults.Defaults, dict[str, list[Doc]]]] = {}
+
+
+def _index(kind: Kind, data: defaults.Defaults) -> dict[str, list[Doc]]:
+    """The defaults of a kind by their first natural-key attribute (ItemID, CustomerID)."""
+    found = _INDEXES.get((kind.name, id(data)))
+    if found is None or found[0] is not data:
+        index: dict[str, list[Doc]] = {}
+        for doc in kind.initial(data):
+            index.setdefault(str(doc.get(kind.columns[0][0], "")), []).append(doc)
+        if len(_INDEXES) > 16:
+            _INDEXES.clear()
+        found = _INDEXES[(kind.name, id(data))] = (data, index)
+    return found[1]
 
 
 # ------------------------------------------------------------------------------------------ search

@@ -4,15 +4,18 @@ status through the lifecycle APIs)."""
 
 from __future__ import annotations
 
-import copy
 from decimal import Decimal
+
+import orjson
 
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.base.errors import InvalidOrderLine, InvalidTransition
 from sterling_mock.mock_server.domain import masterdata
 from sterling_mock.mock_server.domain.context import Ctx
-from sterling_mock.mock_server.domain.orders import audit, model, statuses
-from sterling_mock.mock_server.domain.orders.statuses import Pipeline
+from sterling_mock.mock_server.domain.inventory import demand
+from sterling_mock.mock_server.domain.orders import audit, model
+from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.domain.statuses import Pipeline
 from sterling_mock.mock_server.domain.queries.query import present
 from sterling_mock.mock_server.store.schema import lifecycle as sql
 
@@ -113,7 +116,10 @@ def commit(ctx: Ctx, order: Doc, before: Doc, types: list[str], touched: list[Do
 
 
 def snapshot(order: Doc) -> Doc:
-    return copy.deepcopy(order)
+    """A deep copy of the order (a document of strings, dicts and lists): through orjson, ~10x cheaper than
+    ``copy.deepcopy`` (a quarter of a seeded walk's time went here)."""
+    copied: Doc = orjson.loads(orjson.dumps(order))
+    return copied
 
 
 def find_line(order: Doc, given: Doc) -> Doc:
@@ -138,7 +144,6 @@ def schedule(ctx: Ctx, order: Doc, *, check_inventory: bool = True) -> list[Doc]
     Returns the lines touched.  ``check_inventory=False`` schedules everything at the first candidate node.
     """
     touched: list[Doc] = []
-    enterprise = str(order.get("EnterpriseCode", ""))
     taken: dict[tuple[str, str], Decimal] = {}
     for line in model.lines_of(order):
         rows = [r for r in model.line_rows(line) if r.get("Status") in SCHEDULABLE and qty(r) > 0]
@@ -146,13 +151,12 @@ def schedule(ctx: Ctx, order: Doc, *, check_inventory: bool = True) -> list[Doc]
             continue
         line_node = str(line.get("ShipNode", ""))
         masterdata.check_node(ctx, line_node)
-        item = str((line.get("Item") or {}).get("ItemID", ""))
         wanted = sum((qty(r) for r in rows), Decimal(0))
         if check_inventory:
-            plan, short = masterdata.source(ctx, enterprise, item, line_node, wanted, taken)
+            plan, short = demand.source(ctx, order, line, wanted, taken)
         else:
-            nodes = masterdata.candidates(ctx, enterprise, item, line_node)
-            plan, short = [(nodes[0] if nodes else "", wanted)], Decimal(0)
+            nodes = demand.candidates(ctx, order, line, None)
+            plan, short = [(nodes[0][0] if nodes else "", wanted)], Decimal(0)
         for node, amount in plan:
             take(ctx, line, _ordered(rows), amount, statuses.SCHEDULED, ShipNode=node or None)
         waiting = [r for r in _ordered(rows) if r.get("Status") != statuses.BACKORDERED and qty(r) > 0]

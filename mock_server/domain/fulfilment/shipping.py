@@ -7,20 +7,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sterling_mock.client.wire import Doc, as_list, child
-from sterling_mock.mock_server.base.errors import (
-    InvalidShipment,
-    MandatoryMissing,
-    QuantityNotReleased,
-    RecordAlreadyExists,
-    ShipmentClosed,
-    ShipmentNodeConflict,
-)
+from sterling_mock.mock_server.base.errors import InvalidShipment, MandatoryMissing, QuantityNotReleased, RecordAlreadyExists, ShipmentClosed, ShipmentNodeConflict
 from sterling_mock.mock_server.domain import clock, masterdata
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.fulfilment import lifecycle
 from sterling_mock.mock_server.domain.holds import config as hold_types
 from sterling_mock.mock_server.domain.holds import holds
-from sterling_mock.mock_server.domain.orders import model, render, statuses
+from sterling_mock.mock_server.domain.invoices import invoices
+from sterling_mock.mock_server.domain.orders import model, render
+from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.domain.queries.query import present
 from sterling_mock.mock_server.store.schema import lifecycle as sql
 
@@ -350,6 +345,8 @@ def confirm(ctx: Ctx, batch: Batch, shipment: Doc, doc: Doc) -> None:
     shipment.update(Status=SHIPMENT_SHIPPED, StatusDate=ctx.stamp())
     modified(ctx, shipment)
     sql.put_shipment(ctx.tx, ctx.ns, shipment, [])
+    if ctx.settings.invoice_on_shipment:  # Sterling's shipment-invoice agent, run at once
+        invoices.shipment_invoices(ctx, {k: v[0] for k, v in batch.orders.items()}, shipment)
 
 
 def confirm_order_shipments(ctx: Ctx, batch: Batch, doc: Doc) -> Doc:

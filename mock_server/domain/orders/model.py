@@ -16,8 +16,11 @@ from sterling_mock.mock_server.base.errors import (
 )
 from sterling_mock.mock_server.domain import clock, masterdata, shapes
 from sterling_mock.mock_server.domain.context import Ctx
-from sterling_mock.mock_server.domain.orders import render, statuses
-from sterling_mock.mock_server.store.core import check_keys
+from sterling_mock.mock_server.domain.inventory import demand as inventory_demand
+from sterling_mock.mock_server.domain.inventory import reservations
+from sterling_mock.mock_server.domain.orders import render
+from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.store.keys import check_keys
 from sterling_mock.mock_server.store.schema import lifecycle as order_lines
 
 TWO = Decimal("0.01")
@@ -282,6 +285,7 @@ def new_line(ctx: Ctx, order: Doc, line: Doc, index: int, initial: str, seen: se
         item = line["Item"] = {}
     item.setdefault("ItemID", "")
     masterdata.validate_line(ctx, order, line)
+    reservations.consume(ctx, order, line)
     item.setdefault("UnitOfMeasure", "EACH")
     item.setdefault("ProductClass", "")
     line.setdefault("LineType", "")
@@ -461,7 +465,7 @@ def save(ctx: Ctx, order: Doc, *, insert: bool) -> None:
     """Write the order, its query columns and its rendered default outputs in the caller's transaction."""
     recompute(ctx, order)
     _write(ctx, order, insert=insert)
-    masterdata.sync_demand(ctx, order)
+    inventory_demand.sync(ctx, order, insert=insert)
 
 
 def rederive(ctx: Ctx, order: Doc) -> None:

@@ -149,7 +149,7 @@ def line_details(line: Doc, settings: Settings, descriptions: dict[str, str]) ->
     remaining = line.get("OpenQty", line.get("OrderedQty", "0"))
     out.update(
         RemainingQty=qty(str(remaining), settings),
-        InvoicedQty=qty("0", settings),
+        InvoicedQty=qty(str(line.get("InvoicedQty") or "0"), settings),
         StatusQuantity=qty(line.get("OrderedQty", "0"), settings),
         HoldFlag=line.get("HoldFlag", "N"),
         isHistory="N",
@@ -188,12 +188,17 @@ def line_details(line: Doc, settings: Settings, descriptions: dict[str, str]) ->
     }
     totals = fixed(line.get("LineOverallTotals"), LINE_TOTAL_ATTRS, settings)
     out["LineOverallTotals"] = totals
+    invoiced = line.get("LineInvoicedTotals")
     out["LineInvoicedTotals"] = {
         **{k: "0.00" for k in LINE_TOTAL_ATTRS},
         "AdditionalLinePriceTotal": "0.00",
         "PricingQty": qty("0", settings),
+        **(fixed(invoiced, LINE_TOTAL_ATTRS, settings) if isinstance(invoiced, dict) else {}),
     }
-    out["LineRemainingTotals"] = {**totals, "AdditionalLinePriceTotal": "0.00"}
+    out["LineRemainingTotals"] = {
+        **_remaining(totals, invoiced, settings),
+        "AdditionalLinePriceTotal": "0.00",
+    }
     line_rows = []
     for row in rows:
         status_row = _status_row(row, line, schedule_key, settings, descriptions)
@@ -259,12 +264,11 @@ def order_details(order: Doc, settings: Settings, descriptions: dict[str, str]) 
     out["AdditionalAddresses"] = {"NumberOfAdditionalAddresses": "0"}
     out["References"] = _wrapped(order, "References", "Reference")
     out["PaymentMethods"] = _wrapped(order, "PaymentMethods", "PaymentMethod", PAYMENT_ATTRS)
-    out["ChargeTransactionDetails"] = {k: "0.00" for k in CHARGE_TXN_ATTRS}
+    out["ChargeTransactionDetails"] = charge_transactions(order)
     out["ProductServiceAssocs"] = {}
     totals = fixed(order.get("OverallTotals"), TOTALS_ATTRS)
     out["OverallTotals"] = totals
-    out["InvoicedTotals"] = {k: "0.00" for k in TOTALS_ATTRS}
-    out["RemainingTotals"] = dict(totals)
+    out["InvoicedTotals"], out["RemainingTotals"] = invoiced_remaining(order, totals)
     out["HeaderCharges"] = _wrapped(order, "HeaderCharges", "HeaderCharge", HEADER_CHARGE_ATTRS)
     out["HeaderTaxes"] = _wrapped(order, "HeaderTaxes", "HeaderTax", HEADER_TAX_ATTRS)
     header_rows = [
@@ -305,8 +309,7 @@ def list_order(order: Doc) -> Doc:
     out["PriceInfo"] = price_info(order)
     totals = fixed(order.get("OverallTotals"), TOTALS_ATTRS)
     out["OverallTotals"] = totals
-    out["InvoicedTotals"] = {k: "0.00" for k in TOTALS_ATTRS}
-    out["RemainingTotals"] = dict(totals)
+    out["InvoicedTotals"], out["RemainingTotals"] = invoiced_remaining(order, totals)
     return out
 
 
@@ -322,3 +325,58 @@ def prerender(order: Doc, settings: Settings, descriptions: dict[str, str] | Non
         "list_json": orjson.dumps(to_jsonable("Order", listed)),
         "list_xml": xml_fragment("Order", listed).encode("utf-8"),
     }
+
+
+# ------------------------------------------------------------------------------------------ payments, invoices
+#: A ChargeTransactionDetail's fixed attribute set and its empty children (reference §13).
+CHARGE_DETAIL_ATTRS = (
+    "AuditTransactionID AuthorizationExpirationDate AuthorizationID BookAmount ChargeTransactionKey ChargeType "
+    "CollectionDate CreditAmount DebitAmount DistributedAmount HoldAgainstBook OpenAuthorizedAmount "
+    "OrderHeaderKey OrderInvoiceKey PaymentKey RequestAmount SettledAmount Status TransactionDate "
+    "TransferFromOhKey TransferToOhKey UserExitStatus"
+).split()
+CHARGE_DETAIL_CHILDREN = (
+    "InvoiceCollectionDetails CreditCardTransactions LinkedSettlementList RefundSettlementMappingChargeList "
+    "RefundSettlementReasonList TransferToOrder TransferFromOrder"
+).split()
+
+
+def charge_transactions(order: Doc) -> Doc:
+    """``ChargeTransactionDetails``: the header totals (zero until processOrderPayments writes some) and one
+    ``ChargeTransactionDetail`` per payment transaction stored on the order."""
+    stored = order.get("ChargeTransactionDetails")
+    node: Doc = stored if isinstance(stored, dict) else {}
+    out: Doc = {k: str(node.get(k) or "0.00") for k in CHARGE_TXN_ATTRS}
+    details = [
+        {**fixed(d, CHARGE_DETAIL_ATTRS), **{c: {} for c in CHARGE_DETAIL_CHILDREN}}
+        for d in as_list(node.get("ChargeTransactionDetail"))
+    ]
+    if details:
+        out["ChargeTransactionDetail"] = details
+    return out
+
+
+def _remaining(totals: Doc, invoiced: Any, settings: Settings | None = None) -> Doc:
+    if not isinstance(invoiced, dict):
+        return dict(totals)
+    out = dict(totals)
+    for name, value in totals.items():
+        try:
+            left = Decimal(value or "0") - Decimal(str(invoiced.get(name) or "0"))
+        except ArithmeticError:
+            continue
+        out[name] = (
+            qty(str(left), settings)
+            if settings is not None and name in QTY_ATTRS
+            else str(left.quantize(Decimal("0.01")))
+        )
+    return out
+
+
+def invoiced_remaining(order: Doc, totals: Doc) -> tuple[Doc, Doc]:
+    """``InvoicedTotals`` (what the order's invoices hold) and ``RemainingTotals`` (overall less invoiced)."""
+    stored = order.get("InvoicedTotals")
+    invoiced = {k: "0.00" for k in TOTALS_ATTRS}
+    if isinstance(stored, dict):
+        invoiced.update(fixed(stored, TOTALS_ATTRS))
+    return invoiced, _remaining(totals, stored)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
-if TYPE_CHECKING:
-    from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.keys import check_keys
+from sterling_mock.mock_server.store.schema.base import Tx
+
 
 STATEMENTS: list[str] = [
     # An OrderRelease header; its lines and quantities are read from the order's status rows that carry its
@@ -91,8 +92,6 @@ def release_keys(tx: Tx, ns: str, after: str = "") -> list[tuple[str, str]]:
 
 
 def put_shipment(tx: Tx, ns: str, doc: dict[str, Any], order_keys: list[str]) -> None:
-    from sterling_mock.mock_server.store.core import check_keys  # store.py imports this module
-
     check_keys(
         ShipmentNo=doc["ShipmentNo"],
         ShipNode=doc["ShipNode"],

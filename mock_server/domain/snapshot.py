@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from sterling_mock.mock_server.domain.orders import statuses
+from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.store import schema
 from sterling_mock.mock_server.store.core import CORE_NS_TABLES, Tx
 

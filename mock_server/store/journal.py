@@ -59,7 +59,7 @@ def side_write(store: Store, *, append: bool = False) -> Iterator[Tx]:
         conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")
-    walcheckpoint.notify(store)
+    walcheckpoint.notify(store, settle)
 
 
 def _begin_immediate(conn: sqlite3.Connection, patience: float = 30.0) -> None:
@@ -196,7 +196,7 @@ def write(store: Store, entry: Entry, duration_ms: float, *, limit: int, doc_byt
                 with settled(store) as tx:  # after every row spooled before it
                     insert(tx, entry, row, limit=limit)
                 return
-            walcheckpoint.notify(store)  # its thread settles the spool in batches
+            walcheckpoint.notify(store, settle)  # its thread settles the spool in batches
         return
     row = encode_row(entry, duration_ms, doc_bytes)
     with side_write(store, append=True) as tx:
@@ -384,34 +384,3 @@ def stamp(when: datetime) -> str:
     """Journal time: UTC ISO 8601 with milliseconds, so ``since``/``until`` compare as text."""
     utc = when.astimezone(timezone.utc)
     return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}+00:00"
-
-
-def describe_failure(entry: Entry, exc: BaseException, transport: str) -> None:
-    """Status, error code and output of a failed call, as the caller's door renders them."""
-    from sterling_mock.mock_server.base.errors import SterlingError
-    from sterling_mock.mock_server.calls.faults import FaultAbort, FaultHttp
-
-    if isinstance(exc, SterlingError):
-        exc.journaled = True  # type: ignore[attr-defined]  # the app's handler must not journal it again
-        # the interop servlet answers errors with HTTP 200 and an <Errors> document (reference §4), except
-        # the size limit and throttling, which keep their status there too (interop.py)
-        entry.http_status = 200 if transport == "interop" and exc.status not in (413, 429) else exc.status
-        entry.error_code = exc.error_code
-        entry.output = {
-            "errors": [
-                {
-                    "ErrorCode": exc.error_code,
-                    "ErrorDescription": exc.error_description,
-                    "MoreInfo": {"ErrorRelatedMoreInfo": exc.more_info, **exc.attributes},
-                }
-            ]
-        }
-    elif isinstance(exc, FaultHttp):
-        entry.http_status = exc.status
-        entry.output = {"body": exc.body.decode("latin-1")[:500]}
-    elif isinstance(exc, FaultAbort):
-        entry.http_status = 0
-        entry.error_code = f"connection {exc.kind}"
-    else:
-        entry.http_status = 500
-        entry.error_code = type(exc).__name__

@@ -17,10 +17,11 @@ from functools import lru_cache
 import orjson
 
 from sterling_mock.client.wire import Doc, to_json, to_jsonable, to_xml, xml_fragment
-from sterling_mock.mock_server.calls import journal
+from sterling_mock.mock_server.domain import shapes
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.orders import render
-from sterling_mock.mock_server.domain.orders.statuses import Pipelines
+from sterling_mock.mock_server.domain.statuses import Pipelines
+from sterling_mock.mock_server.store import journal
 
 #: Rows kept, newest first (≈ 10 KB per getOrderDetails body, ≈ 1–5 KB per templated list fragment).
 KEEP = 20_000  # journal.RENDER_CACHE_KEEP holds the same number
@@ -128,7 +129,7 @@ def order_details(ctx: Ctx, ohk: str) -> dict[str, bytes] | None:
         return None
     order = orjson.loads(raw)
     descriptions = ctx.pipelines.get(str(order.get("DocumentType", "0001"))).descriptions
-    doc = render.order_details(order, ctx.settings, descriptions)
+    doc = shapes.rendering("Order", ohk, order, render.order_details, ctx.settings, descriptions)
     out = {"json": to_json("Order", doc)}
     if "xml" in kinds:
         out["xml"] = to_xml("Order", doc)
