@@ -5,6 +5,7 @@ raises.  One entry point each, so the order APIs name it once."""
 from __future__ import annotations
 
 from sterling_mock.client.wire import Doc
+from sterling_mock.mock_server.domain.alerts import alerts
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.holds import holds
 from sterling_mock.mock_server.domain.payments import methods
@@ -22,8 +23,6 @@ def after_save(ctx: Ctx, order: Doc, changes: list[str]) -> None:
     if not changes:
         return
     holds.index(ctx, order)
-    from sterling_mock.mock_server.domain.alerts import alerts
-
     for change in changes:
         if change.startswith("APPLY:"):
             alerts.hold_applied(ctx, order, change.removeprefix("APPLY:"))
