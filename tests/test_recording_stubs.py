@@ -14,10 +14,10 @@ from sterling_mock.client.wire import from_xml
 from sterling_mock.mock_server.apis import APIS
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.calls.stubs import load_file, stubbed_apis
-from sterling_mock.mock_server.recording.cli import prepare_stubs
 from sterling_mock.mock_server.doors.app import create_app
+from sterling_mock.mock_server.recording.cli import prepare_stubs
 from sterling_mock.mock_server.recording.format import Session
-from sterling_mock.mock_server.recording.stubs import stubs_from_session
+from sterling_mock.mock_server.recording.stubs import coverage_section, stubs_from_session
 from tests.recording_support import Recorded, real_instance, record_session
 
 AUTH = ("admin", "password")
@@ -196,3 +196,7 @@ def test_coverage_lists_stubbed_apis_apart_from_modelled_ones(recorded: Recorded
     stubs = stubs_from_session(Session.open(recorded.path))
     listed = stubbed_apis(stubs, frozenset(APIS))
     assert listed == {"stubbed": ["getLoyaltyDetails", "getLoyaltyTierList"], "overridden": []}
+    section = coverage_section(str(recorded.path), frozenset(APIS))
+    assert "| getLoyaltyDetails | 1 | CustomerID |" in section
+    assert "| getLoyaltyTierList | 3 | hash of the input |" in section
+    assert "createOrder" not in section  # modelled: listed with the fake's own APIs, not here
