@@ -40,12 +40,13 @@ def report(label: str, figure: str) -> None:
     print(f"  {label:<58} {figure}", flush=True)
 
 
-def startup(tmp: Path, runs: int) -> list[float]:
-    """Seconds from process start to the first successful createOrder, on an empty store."""
+def startup(tmp: Path, runs: int, demo_orders: int = 0) -> list[float]:
+    """Seconds from process start to the first successful createOrder, on an empty store (with ``demo_orders``,
+    the first start of ``make run``: the demo book is written after the port opens)."""
     times = []
     body = json_body({"EnterpriseCode": "Matrix-R", "OrderLines": {"OrderLine": [{"OrderedQty": "1"}]}})
     for n in range(runs):
-        server = fake_server(str(tmp / f"startup-{n}.db"), "--demo-orders", "0")
+        server = fake_server(str(tmp / f"startup-{demo_orders}-{n}.db"), "--demo-orders", str(demo_orders))
         server.port = free_port()
         cmd = [part.replace("{port}", str(server.port)) for part in server.cmd]
         started = time.perf_counter()
@@ -131,6 +132,11 @@ def foundation(quick: bool, seconds: float) -> None:
             "startup to first createOrder (median, empty store)",
             f"{statistics.median(times):.3f} s (min {min(times):.3f}, target < 0.5 s)",
         )
+        times = startup(tmp, 3 if quick else 5, demo_orders=300)
+        report(
+            "first start with 300 demo orders to first createOrder",
+            f"{statistics.median(times):.3f} s (min {min(times):.3f}, target < 0.5 s)",
+        )
         base = baseline_server().start()
         try:
             base_load = drive(base, "GET", "/", seconds=seconds)
@@ -145,7 +151,19 @@ def _foundation_rows(tmp: Path, paired: Paired, seconds: float) -> None:
 
     db = str(tmp / "bench.db")
     subprocess.run(
-        [sys.executable, "-m", "sterling_mock.mock_server", "seed", "--orders", "1000", "--db", db],
+        # all Created, as the rows were measured before the seed spread orders over the pipeline
+        [
+            sys.executable,
+            "-m",
+            "sterling_mock.mock_server",
+            "seed",
+            "--orders",
+            "1000",
+            "--statuses",
+            "1100",
+            "--db",
+            db,
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ from tests.conftest import ROOT, LiveServer, order_count
 
 def test_serve_seeds_demo_orders_once_and_prints_banner(tmp_path: Path) -> None:
     server = LiveServer(tmp_path, "--demo-orders", "25")
+    deadline = time.monotonic() + 60  # the demo book is written after the port opens (seeding.demo)
+    while requests.get(server.url + "/_fake/health", timeout=10).json()["seeding"]:
+        assert time.monotonic() < deadline, "the demo seed did not finish"
+        time.sleep(0.05)
     server.stop()
     db = server.db
     assert order_count(db) == 25
@@ -69,8 +74,6 @@ def test_serve_seeds_demo_orders_once_and_prints_banner(tmp_path: Path) -> None:
                 deadline_ok = response.status_code == 200
                 break
             except requests.ConnectionError:
-                import time
-
                 time.sleep(0.05)
         assert deadline_ok
     finally:

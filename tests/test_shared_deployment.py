@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -261,6 +262,10 @@ def test_two_instances_starting_at_once_migrate_and_seed_once(postgres: str, tmp
     try:
         assert errors == []
         assert len(servers) == 2
+        deadline = time.monotonic() + 120  # the demo book is written after the port opens (seeding.demo)
+        while any(requests.get(s.url + "/_fake/health", timeout=10).json()["seeding"] for s in servers):
+            assert time.monotonic() < deadline, "the demo seed did not finish"
+            time.sleep(0.1)
         assert order_count(url, "default") == 40  # seeded once, not twice
         listed = requests.post(
             f"{servers[1].base_url}/invoke/getOrderList",
