@@ -347,3 +347,22 @@ def test_a_write_whose_result_cannot_be_rendered_changes_nothing(
     after = readable(api, order)
     assert after["_full"].get("OrderName") != "break-the-renderer"
     assert after["OrderLines"] == before["OrderLines"]
+
+
+def test_a_given_order_line_key_that_exists_is_refused_not_a_500(api: Api, order: str) -> None:
+    """Found by the fuzzer: getOrderDetails' output sent back to createOrder reuses the lines' keys."""
+    taken = api("getOrderDetails", {"OrderHeaderKey": order})["OrderLines"]["OrderLine"][0]["OrderLineKey"]
+    line = {"OrderLineKey": taken, "OrderedQty": "1", "Item": {"ItemID": "MUG-1"}}
+    for doc in (
+        {**ORDER, "OrderLines": {"OrderLine": [line]}},
+        {
+            **ORDER,
+            "OrderLines": {
+                "OrderLine": [{**line, "OrderLineKey": "MINE-1"}, {**line, "OrderLineKey": "MINE-1"}]
+            },
+        },
+    ):
+        status, error = api.error("createOrder", doc)
+        assert (status, error["ErrorCode"]) == (400, "YFC0001"), error
+    readable(api, order)
+    assert api("getOrderList", {"EnterpriseCode": "Matrix-R"})["Order"][0]["OrderHeaderKey"] == order

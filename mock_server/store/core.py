@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from sterling_mock.mock_server.base.errors import RecordAlreadyExists
 from sterling_mock.mock_server.store import db, schema, walcheckpoint
 from sterling_mock.mock_server.store.keys import check_keys
 from sterling_mock.mock_server.store.spool import Spool
@@ -611,10 +612,24 @@ class Tx:
             )
             self.conn.execute("DELETE FROM order_lines WHERE ns=? AND ohk=?", (ns, row["ohk"]))
             self.conn.execute("DELETE FROM render_cache WHERE ns=? AND ohk=?", (ns, row["ohk"]))
-        self.conn.executemany(
-            "INSERT INTO order_lines(ns, olk, ohk, item_id) VALUES(?, ?, ?, ?)",
-            [(ns, olk, row["ohk"], item) for olk, item in row["lines"]],
-        )
+        line_keys = [olk for olk, _ in row["lines"]]
+        if len(set(line_keys)) < len(line_keys):
+            twice = next(k for k in line_keys if line_keys.count(k) > 1)
+            raise RecordAlreadyExists(
+                f"Two lines share OrderLineKey {twice}.", attributes={"OrderLineKey": twice}
+            )
+        try:
+            self.conn.executemany(
+                "INSERT INTO order_lines(ns, olk, ohk, item_id) VALUES(?, ?, ?, ?)",
+                [(ns, olk, row["ohk"], item) for olk, item in row["lines"]],
+            )
+        except db.database_errors() as exc:  # a caller-given OrderLineKey another order holds: not a 500
+            if not db.describe(exc).startswith("duplicate key"):
+                raise
+            raise RecordAlreadyExists(
+                f"An OrderLineKey of order {row['ohk']} is another line's already ({', '.join(line_keys)[:300]}).",
+                attributes={"OrderHeaderKey": row["ohk"]},
+            ) from exc
 
     def delete_order(self, ns: str, ohk: str) -> None:
         self.conn.execute("DELETE FROM orders WHERE ns=? AND ohk=?", (ns, ohk))

@@ -21,7 +21,6 @@ from sterling_mock.mock_server.domain.inventory import reservations
 from sterling_mock.mock_server.domain.orders import render
 from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.store.keys import check_keys
-from sterling_mock.mock_server.store.schema import lifecycle as order_lines
 
 TWO = Decimal("0.01")
 # Sterling keeps quantities and amounts in fixed-precision decimal columns, so a value of 10^15 or more,
@@ -238,15 +237,6 @@ def new_order(ctx: Ctx, doc: Doc) -> Doc:
     return order  # statuses and totals are derived by ``save`` (``recompute``), which every caller runs next
 
 
-def _line_key_free(ctx: Ctx, order: Doc, key: str) -> None:
-    """A given OrderLineKey must be new: to this order and to the store (the keys are unique in Sterling)."""
-    taken = any(line.get("OrderLineKey") == key for line in lines_of(order)) or (
-        order_lines.order_of_line(ctx.tx, ctx.ns, key) is not None  # type: ignore[arg-type]
-    )
-    if taken:
-        raise RecordAlreadyExists(f"OrderLineKey {key} exists.", attributes={"OrderLineKey": key})
-
-
 def _key_free(ctx: Ctx, key: str) -> None:
     if ctx.tx.order_exists(ctx.ns, key):
         raise RecordAlreadyExists(f"OrderHeaderKey {key} exists.", attributes={"OrderHeaderKey": key})
@@ -275,10 +265,7 @@ def new_line(ctx: Ctx, order: Doc, line: Doc, index: int, initial: str, seen: se
     seen.add((prime, sub))
     line.update(PrimeLineNo=prime, SubLineNo=sub, OrderedQty=qty_text(qty))
     line.setdefault("OriginalOrderedQty", qty_text(qty))
-    given_key = present(line, "OrderLineKey")
-    if given_key is not None:
-        _line_key_free(ctx, order, given_key)
-    line["OrderLineKey"] = given_key or ctx.new_key()
+    line["OrderLineKey"] = present(line, "OrderLineKey") or ctx.new_key()
     line["OrderHeaderKey"] = order["OrderHeaderKey"]
     item = line.setdefault("Item", {})
     if not isinstance(item, dict):
