@@ -18,6 +18,7 @@ from sterling_mock.mock_server.domain import clock
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.orders import model
 from sterling_mock.mock_server.seeding import bulk as seed_bulk
+from sterling_mock.mock_server.seeding import catalogue  # issue 23: orders take the catalogue's items and customers
 from sterling_mock.mock_server.seeding import walk
 from sterling_mock.mock_server.store import walcheckpoint
 from sterling_mock.mock_server.store.core import Tx
@@ -110,6 +111,8 @@ def seed_orders(
     cloned from them as bytes (``bulk``): 1,000,000 orders in minutes, not an hour, all Created.
     """
     faker = sterling_faker(seed)
+    with fake.store.read() as tx:  # issue 23: the namespace's items and customers, read once
+        catalogue.attach(faker, Ctx(tx=tx, ns=ns, user=user, settings=fake.settings, pipelines=fake.pipelines), seed)
     options = options or SeedOptions()
     bulk = count >= BULK_FROM and not options.statuses and not fake.settings.strict_master_data
     if bulk:
@@ -153,8 +156,8 @@ def reserve_numbers(
 
 def _order_input(faker: Any, options: SeedOptions) -> Doc:
     if options.enterprises:
-        return create_order_input(faker, EnterpriseCode=faker.random_element(options.enterprises))
-    return create_order_input(faker)
+        return catalogue.dress(faker, create_order_input(faker, EnterpriseCode=faker.random_element(options.enterprises)))
+    return catalogue.dress(faker, create_order_input(faker))
 
 
 def _seed_bulk(
