@@ -46,7 +46,7 @@ class RealSterling:
 
     def __init__(self, app: Any) -> None:
         self.app = app
-        self.code_calls = 0
+        self.tier_calls = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -70,17 +70,17 @@ class RealSterling:
             }
             return Response(json.dumps(answer), content_type="application/json")(environ, start_response)
         if path.endswith("/invoke/getLoyaltyTierList"):
-            self.code_calls += 1
-            answer: dict[str, Any] = {
+            self.tier_calls += 1
+            tiers: dict[str, Any] = {
                 "LoyaltyTier": [
                     {
                         "Program": "REWARDS",
                         "TierCode": "A",
-                        "TierName": f"call {self.code_calls}",
+                        "TierName": f"call {self.tier_calls}",
                     }
                 ]
             }
-            return Response(json.dumps(answer), content_type="application/json")(environ, start_response)
+            return Response(json.dumps(tiers), content_type="application/json")(environ, start_response)
         return self.app(environ, start_response)  # type: ignore[no-any-return]
 
 

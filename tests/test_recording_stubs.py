@@ -200,3 +200,16 @@ def test_coverage_lists_stubbed_apis_apart_from_modelled_ones(recorded: Recorded
     assert "| getLoyaltyDetails | 1 | CustomerID |" in section
     assert "| getLoyaltyTierList | 3 | hash of the input |" in section
     assert "createOrder" not in section  # modelled: listed with the fake's own APIs, not here
+
+
+def test_the_interop_servlet_answers_stubs_too(client: FlaskClient, recorded: Recorded) -> None:
+    load(client, {"recording": str(recorded.path)})
+    params = {
+        "InteropApiName": "getLoyaltyDetails",
+        "InteropApiData": '<Loyalty CustomerID="C-1"/>',
+        "YFSEnvironment.userId": "admin",
+        "YFSEnvironment.password": "password",
+    }
+    answer = client.post("/smcfs/interop/InteropHttpServlet", query_string=params, headers=NS)
+    assert answer.status_code == 200 and answer.headers["InteropSentData"] == "true"
+    assert from_xml(answer.data)[1]["Tier"] == "GOLD"
