@@ -1,26 +1,33 @@
 """The store: all state of the fake, and the machinery that makes it fast.
 
-``core`` (the ``Store`` and its transactions ``Tx``, versioned schema, sequences, reset), ``db`` (the SQLite and
-PostgreSQL backends), ``schema`` (table definitions by area), ``snapshot`` (export and import of a namespace),
-``pgcluster`` (a throwaway PostgreSQL for tests and benchmarks) and the speed machinery below.  Everything above
-sees only ``Store``/``Tx`` and the small functions of these modules.
+``core`` (the ``Store`` and its transactions ``Tx``: versioned schema, sequences, reset, the order rows and the
+rendered-output rows beside them), ``db`` (the SQLite and PostgreSQL backends), ``schema`` (table definitions by
+area), ``keys`` (the size bound of key columns), ``journal`` (the request journal's rows and its bookkeeping
+transactions), ``pgcluster`` (a throwaway PostgreSQL for tests and benchmarks).  Everything above sees only
+``Store``/``Tx`` and the small functions of these modules.
 
-Speed machinery, one paragraph each:
+The speed machinery, one paragraph each (figures from bench/README.md, ratios to the same run's baseline):
 
-- ``cache`` -- the rendered-output cache.  Why: building getOrderDetails and list fragments from rows is ~70 %
-  dict building; serving stored bytes is one primary-key SELECT.  Gain: getOrderDetails 0.47x -> 0.57x and
-  templated lists 0.21x -> 0.46x of the static baseline (bench/README.md).  Written in the same transaction as
-  every change, so a read after a write sees it.  Proven by tests/test_perf_cache.py and test_perf_read_path.py,
-  which compare cached answers with answers rendered from rows.
-- ``deferred`` -- prepared writes: a write API is built outside the write lock and committed in a few statements
-  inside it.  Why: the lock is the bottleneck for concurrent createOrder.  Proven by tests/test_prepared_writes.py
-  (the same book written both ways gives identical orders, and the prepared path is really taken).
-- ``spool`` -- the journal's spool: each process appends journal rows to a file of its own, settled into the
-  database in batches.  Why: one journal INSERT per call in the write transaction cost ~10 % of createOrder.
-  Proven by tests/test_journal_spool.py (every entry arrives, in order, after a crash too).
-- ``walcheckpoint`` -- SQLite WAL checkpoints off the request path, every 0.25 s in a background thread.  Why: an
-  auto-checkpoint inside a request stalls it; batching copies each hot page once.  Gain: getOrderDetails
-  3,847 -> 4,054 req/s on the rig.  Proven by tests/test_durability.py and test_journal_spool.py.
+- The rendered-output cache -- default getOrderDetails bodies and templated list fragments stored as rows beside
+  each order (``Tx.renders_of`` here; what to render into them is ``domain/orders/cache.py``, as rendering is
+  domain work).  Why: building an answer from rows is mostly dict building; serving stored bytes is one
+  primary-key SELECT.  Gain: getOrderDetails JSON 0.17x -> 0.22x and XML 0.14x -> 0.25x when it landed.  A row is
+  only inserted while the order still holds the bytes it was rendered from, and every write deletes the order's
+  rows in its own transaction, so a read after a write sees it.  Proven by tests/test_perf_cache.py and
+  tests/test_perf_read_path.py (cached answers against answers rendered from rows).
+- ``spool`` -- each process appends its journal rows to a file of its own, settled into the journal table in
+  batches off the request path.  Why: a journal transaction per call was the largest cost of a read.  Gain:
+  getOrderDetails 2,538 -> 3,449 req/s (+36 %), templated list 2,034 -> 2,724 (+34 %).  Proven by
+  tests/test_journal_spool.py (every entry arrives in call order; a killed writer's torn tail is dropped).
+- ``walcheckpoint`` -- SQLite WAL checkpoints (and spool settling) in one background thread per process, every
+  0.25 s.  Why: an automatic checkpoint inside a request stalls it.  Gain: getOrderDetails 0.29x -> 0.40x with the
+  changes of its round; the 0.25 s pass 3,847 -> 4,054 req/s.  Proven by tests/test_durability.py,
+  tests/test_journal_spool.py and tests/test_wal_bound.py.  It is handed the journal's settle function by the
+  journal's writers, so it needs no import of the journal.
+- Prepared writes (``calls/deferred.py``, in the call pipeline because it runs the API function twice: once
+  outside the write lock with unguessable tokens for keys and numbers, then replays the recorded writes inside
+  it).  Gain: createOrder 907 -> 1,088-1,169 req/s with two companions.  Proven by tests/test_prepared_writes.py
+  (the same book written both ways is identical, and the prepared path is really taken).
 
-May import: base only (the codec ``sterling_mock.client.wire`` too).
+May import: base only (and the codec ``sterling_mock.client.wire``).
 """
