@@ -1,8 +1,11 @@
 """The call pipeline around one API call: what happens between a door and an API function.
 
-``dispatch`` (the one path every door takes: faults, throttling, the transaction, the API, the journal),
-``auth`` (credentials and tokens), ``throttle`` (per-user token buckets), ``faults`` (fault rules) and
-``journal`` (every call recorded).  No Flask or Werkzeug here: the fast path calls in without a request.
+``call`` (who calls what, through which door), ``dispatch`` (the one path every door takes: due agent steps,
+throttling, faults, the transaction, the API, the journal), ``agents`` (the lifecycle agents: due steps run
+before a call, and they call the APIs through ``dispatch`` as a Sterling agent server does), ``throttle``
+(per-user token buckets), ``faults`` (fault rules), ``deferred`` (prepared writes: a write API built outside the
+store's write lock) and ``stubs`` (answers for APIs the fake does not model, from recordings or stub files).
+No Flask or Werkzeug here: the fast path calls in without a request.
 
 May import: apis, domain, store, base.
 """
