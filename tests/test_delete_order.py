@@ -51,3 +51,25 @@ def test_resource_delete(client: FlaskClient, api: Api) -> None:
     assert response.status_code == 200, response.data
     assert response.json["id"] == key
     assert client.delete(f"/smcfs/restapi/order/{key}", headers=BASIC).status_code == 400
+
+
+def test_a_released_then_cancelled_order_takes_its_releases_along(api: Api) -> None:
+    """Found by the fuzzer (issue 21): deleting such an order left its OrderRelease rows behind."""
+    from sterling_mock.mock_server.domain.invariants import check
+
+    key = api(
+        "createOrder",
+        {
+            **ORDER,
+            "OrderLines": {
+                "OrderLine": [{"OrderedQty": "2", "Item": {"ItemID": "A"}, "ShipNode": "DC_EAST"}]
+            },
+        },
+    )["OrderHeaderKey"]
+    api("scheduleOrder", {"OrderHeaderKey": key}, root="ScheduleOrder")
+    api("releaseOrder", {"OrderHeaderKey": key}, root="ReleaseOrder")
+    assert api("getOrderReleaseList", {"OrderHeaderKey": key}, root="OrderRelease").get("OrderRelease")
+    api("changeOrder", {"OrderHeaderKey": key, "Action": "CANCEL"})
+    api("deleteOrder", {"OrderHeaderKey": key})
+    store = api.client.application.extensions["sterling_mock"].store
+    assert check(store) == []

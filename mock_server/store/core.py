@@ -636,6 +636,9 @@ class Tx:
         self.conn.execute("DELETE FROM order_lines WHERE ns=? AND ohk=?", (ns, ohk))
         self.conn.execute("DELETE FROM order_audits WHERE ns=? AND ohk=?", (ns, ohk))
         self.conn.execute("DELETE FROM render_cache WHERE ns=? AND ohk=?", (ns, ohk))
+        # releases and shipment links go with their order (a cancelled order that was released is deletable)
+        self.conn.execute("DELETE FROM order_releases WHERE ns=? AND ohk=?", (ns, ohk))
+        self.conn.execute("DELETE FROM shipment_orders WHERE ns=? AND ohk=?", (ns, ohk))
 
     def count_orders(self, ns: str) -> int:
         return int(self.conn.execute("SELECT count(*) FROM orders WHERE ns=?", (ns,)).fetchone()[0])
