@@ -224,3 +224,19 @@ def test_record_around_a_command_then_drift(
     assert [(d["api"], d["kind"]) for d in drift["differences"]] == [("getOrderList", "status")]
     assert drift["unmodelled"] == {"getLoyaltyDetails": [2]}
     assert "2 exchanges" in capsys.readouterr().out
+
+
+def test_short_passwords_form_bodies_and_cookies_are_replaced_where_they_sit() -> None:
+    red = Redactor()
+    form = "InteropApiName=getOrderList&YFSEnvironment.userId=ops&YFSEnvironment.password=pw"
+    red.learn("pw", "password")
+    red.learn("ops", "loginid")
+    assert red.scrub(form, structured=True) == (
+        "InteropApiName=getOrderList&YFSEnvironment.userId={{loginid:1}}&YFSEnvironment.password={{password:1}}"
+    )
+    assert red.scrub('{"Password":"pw","Note":"pw is two letters"}', structured=True) == (
+        '{"Password":"{{password:1}}","Note":"pw is two letters"}'
+    )
+    red.learn_cookies("JSESSIONID=0123456789ABCDEF; Path=/smcfs")
+    assert red.scrub("cookie 0123456789ABCDEF seen") == "cookie {{cookie:1}} seen"
+    assert red.restore("_token={{cookie:1}}") == "_token=0123456789ABCDEF"

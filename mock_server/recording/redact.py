@@ -195,7 +195,15 @@ def _unescape(value: str) -> str:
         return value
 
 
-_SECRET_FIELDS = ("Password", "YFSEnvironment.password", "_token", "UserToken", "LoginID", "_loginid")
+_SECRET_FIELDS = (
+    "Password",
+    "YFSEnvironment.password",
+    "_token",
+    "UserToken",
+    "LoginID",
+    "_loginid",
+    "YFSEnvironment.userId",
+)
 
 
 def _replace_named(text: str, value: str, placeholder: str) -> str:
