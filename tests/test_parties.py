@@ -248,3 +248,35 @@ def test_register_logout_is_accepted(client: FlaskClient, api: Api) -> None:
     )
     assert json.loads(raw.data)["Status"]
     assert isinstance(json.loads(raw.data)["Status"], list)
+
+
+def test_control_plane_replaces_or_extends_the_catalogue(client: FlaskClient, api: Api) -> None:
+    assert client.get("/_fake/catalogue").json["items"] >= 300
+    extend = {
+        "items": [
+            {
+                "ItemID": "CTL-1",
+                "OrganizationCode": "Matrix-R",
+                "PrimaryInformation": {"Description": "From control"},
+            }
+        ]
+    }
+    out = client.put("/_fake/catalogue", json=extend).json
+    assert out["items_changed"] is True and out["items"] >= 301
+    assert (
+        api("getItemDetails", {"ItemID": "CTL-1"}, root="Item")["PrimaryInformation"]["Description"]
+        == "From control"
+    )
+    replace = {
+        "replace": True,
+        "customers": [{"CustomerID": "ONLY", "OrganizationCode": "Aurora"}],
+        "namespace": "ctl",
+    }
+    out = client.put("/_fake/catalogue", json=replace).json
+    assert (out["namespace"], out["customers"]) == ("ctl", 1)
+    listed = api("getCustomerList", {}, root="Customer", headers={"X-Sterling-Mock-Namespace": "ctl"})
+    assert [c["CustomerID"] for c in as_list(listed["Customer"])] == ["ONLY"]
+    before = client.get("/_fake/catalogue").json
+    for bad in ({}, {"items": "x"}, {"items": [{"ItemID": "NOORG"}]}, {"replace": "yes", "items": []}):
+        assert client.put("/_fake/catalogue", json=bad).status_code == 400, bad
+    assert client.get("/_fake/catalogue").json == before

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from sterling_mock.mock_server.control import bp, clockwork, flows, payments, records, rules, stubs
 from sterling_mock.mock_server.control import inventory  # issue 24
+from sterling_mock.mock_server.control import catalogue  # issue 23
 
-ROUTE_MODULES = (clockwork, records, rules, flows, stubs, payments, inventory)
+ROUTE_MODULES = (clockwork, records, rules, flows, stubs, payments, inventory, catalogue)
 
 __all__ = ["ROUTE_MODULES", "bp"]

@@ -94,6 +94,12 @@ def replace(ctx: Ctx, kind: Kind, docs: Iterable[Doc], *, keep: bool) -> int:
     return sql.count(ctx.tx, ctx.ns, kind.table)
 
 
+def count(ctx: Ctx, kind: Kind) -> int:
+    if not stored(ctx, kind):
+        return len(kind.initial(base(ctx)))
+    return sql.count(ctx.tx, ctx.ns, kind.table)
+
+
 def put(ctx: Ctx, kind: Kind, doc: Doc) -> None:
     sql.put_many(ctx.tx, ctx.ns, kind.table, [kind.row(doc)])
 
