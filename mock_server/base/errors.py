@@ -334,6 +334,11 @@ class InvalidException(SterlingError):
     description = "The alert (Inbox record) does not exist."
 
 
+class ReceiptExceedsReturn(SterlingError):
+    code = "MOCK0733"
+    description = "The receipt line asks for more than the return line still expects."
+
+
 # --- inventory and reservations (MOCK0900-MOCK0919; no real codes are known) ---------------------------
 
 
