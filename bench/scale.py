@@ -23,7 +23,19 @@ def build(db: str, count: int) -> float:
     """``sterling-mock seed --orders N`` (the bulk clone path past a few thousand orders); seconds taken."""
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "sterling_mock.mock_server", "seed", "--orders", str(count), "--db", db],
+        # all Created at every size (the bulk path's orders are), so the sizes compare like with like
+        [
+            sys.executable,
+            "-m",
+            "sterling_mock.mock_server",
+            "seed",
+            "--orders",
+            str(count),
+            "--statuses",
+            "1100",
+            "--db",
+            db,
+        ],
         cwd=ROOT,
         check=True,
         capture_output=True,

@@ -18,7 +18,9 @@ from sterling_mock.mock_server.domain import clock
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.orders import model
 from sterling_mock.mock_server.seeding import bulk as seed_bulk
-from sterling_mock.mock_server.seeding import catalogue  # issue 23: orders take the catalogue's items and customers
+from sterling_mock.mock_server.seeding import (
+    catalogue,
+)  # issue 23: orders take the catalogue's items and customers
 from sterling_mock.mock_server.seeding import walk
 from sterling_mock.mock_server.store import walcheckpoint
 from sterling_mock.mock_server.store.core import Tx
@@ -107,14 +109,18 @@ def seed_orders(
     ``CHUNK`` per transaction (other calls wait at most one chunk); ``stop()`` true between chunks ends the
     seed there.  The same seed and clock give the same orders in any namespace.
 
-    Past ``BULK_FROM`` orders without ``statuses`` the first ``PROTOTYPES`` are made at Created and the rest
-    cloned from them as bytes (``bulk``): 1,000,000 orders in minutes, not an hour, all Created.
+    Past ``BULK_FROM`` orders without ``statuses`` (or with Created alone) the first ``PROTOTYPES`` are made at
+    Created and the rest cloned from them as bytes (``bulk``): 1,000,000 orders in minutes, not an hour, all
+    Created.
     """
     faker = sterling_faker(seed)
     with fake.store.read() as tx:  # issue 23: the namespace's items and customers, read once
-        catalogue.attach(faker, Ctx(tx=tx, ns=ns, user=user, settings=fake.settings, pipelines=fake.pipelines), seed)
+        catalogue.attach(
+            faker, Ctx(tx=tx, ns=ns, user=user, settings=fake.settings, pipelines=fake.pipelines), seed
+        )
     options = options or SeedOptions()
-    bulk = count >= BULK_FROM and not options.statuses and not fake.settings.strict_master_data
+    walked = any(code != "1100" and weight > 0 for code, weight in (options.statuses or {}).items())
+    bulk = count >= BULK_FROM and not walked and not fake.settings.strict_master_data
     if bulk:
         return _seed_bulk(fake, ns, count, seed, user, options, faker)
     mix = options.statuses or walk.DEFAULT_MIX
@@ -156,7 +162,9 @@ def reserve_numbers(
 
 def _order_input(faker: Any, options: SeedOptions) -> Doc:
     if options.enterprises:
-        return catalogue.dress(faker, create_order_input(faker, EnterpriseCode=faker.random_element(options.enterprises)))
+        return catalogue.dress(
+            faker, create_order_input(faker, EnterpriseCode=faker.random_element(options.enterprises))
+        )
     return catalogue.dress(faker, create_order_input(faker))
 
 

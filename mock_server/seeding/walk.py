@@ -67,9 +67,10 @@ def target(rng: random.Random, mix: dict[str, float]) -> str:
 
 def timeline(rng: random.Random, dated: datetime, steps: tuple[str, ...], now: datetime) -> list[datetime]:
     """The entry time of an order dated ``dated``, then the time of each step: drawn gaps, squeezed in
-    proportion when they would pass ``now`` (an order of this morning is released by now, not next week)."""
+    proportion into a drawn share of the time left when they would pass ``now`` (an order of this morning is
+    released by now, not next week, and not all of them this very minute)."""
     gaps = [rng.randint(*ENTRY), *(rng.randint(*GAPS[step]) for step in steps)]
-    room = (now - dated).total_seconds()
+    room = (now - dated).total_seconds() * rng.uniform(0.5, 0.95)
     total = sum(gaps)
     scale = min(1.0, max(0.0, room) / total) if total else 1.0
     out, at = [], 0.0
