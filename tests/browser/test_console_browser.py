@@ -126,6 +126,7 @@ def test_detail_tabs_equal_the_apis_answer_and_copy_it(
     key = {"OrderHeaderKey": created}
     as_json = invoke(console_server, "getOrderDetails", key).text
     as_xml = invoke(console_server, "getOrderDetails", key, "application/xml").text
+    page.click("#raw-documents summary")  # the raw documents sit behind a toggle
     assert page.locator("#pane-xml").is_hidden()
     assert page.input_value("#raw-json") == as_json
     page.click("button:has-text('Copy JSON')")
