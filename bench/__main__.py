@@ -33,7 +33,7 @@ from .harness import (
     json_body,
 )
 
-SECTIONS = ("foundation", "queries", "lifecycle", "sync", "inprocess", "console", "scale", "shared")
+SECTIONS = ("foundation", "queries", "lifecycle", "sync", "inprocess", "console", "scale", "shared", "inventory")
 
 
 def report(label: str, figure: str) -> None:

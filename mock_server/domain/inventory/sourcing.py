@@ -106,13 +106,17 @@ class NodeInfo:
 
 
 def node_infos(ctx: Ctx, nodes: list[str]) -> dict[str, NodeInfo]:
-    given = sql.node_rows(ctx.tx, ctx.ns)
-    out = {}
+    """Where each node is and its priority, read once per call (``ctx.extras``)."""
+    known: dict[str, NodeInfo] = ctx.extras.setdefault("inventory.nodes", {})
+    if "inventory.node_rows" not in ctx.extras:
+        ctx.extras["inventory.node_rows"] = sql.node_rows(ctx.tx, ctx.ns)
+    given = ctx.extras["inventory.node_rows"]
     for node in nodes:
-        lat, lon, priority = given.get(node, (None, None, DEFAULT_PRIORITY))
-        where = (lat, lon) if lat is not None and lon is not None else place(record(ctx, "node", node))
-        out[node] = NodeInfo(node, where, priority)
-    return out
+        if node not in known:
+            lat, lon, priority = given.get(node, (None, None, DEFAULT_PRIORITY))
+            where = (lat, lon) if lat is not None and lon is not None else place(record(ctx, "node", node))
+            known[node] = NodeInfo(node, where, priority)
+    return {node: known[node] for node in nodes}
 
 
 def order_nodes(

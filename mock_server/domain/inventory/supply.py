@@ -36,12 +36,15 @@ ZERO = Decimal(0)
 def state(ctx: Ctx) -> dict[str, Any]:
     """The namespace's inventory record: ``loaded`` (master-data supply copied in), ``strict`` (None: the
     setting decides), ``levels`` (monitor levels)."""
-    found = ctx.tx.kv_get(ctx.ns, KV)
-    return dict(found) if isinstance(found, dict) else {}
+    if "inventory.state" not in ctx.extras:
+        found = ctx.tx.kv_get(ctx.ns, KV)
+        ctx.extras["inventory.state"] = dict(found) if isinstance(found, dict) else {}
+    return dict(ctx.extras["inventory.state"])
 
 
 def put_state(ctx: Ctx, **changes: Any) -> None:
-    ctx.tx.kv_put(ctx.ns, KV, {**state(ctx), **changes})
+    ctx.extras["inventory.state"] = {**state(ctx), **changes}
+    ctx.tx.kv_put(ctx.ns, KV, ctx.extras["inventory.state"])
 
 
 def strict(ctx: Ctx) -> bool:
