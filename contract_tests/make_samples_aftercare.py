@@ -83,9 +83,9 @@ def run(walk: Walk) -> None:
     )
     walk.call("closeReceipt", {"ReceiptHeaderKey": receipt["ReceiptHeaderKey"]}, save=True)
     walk.call("getReceiptList", {"OrderHeaderKey": ret}, save=True)
+    phone = {"Name": "Phone", "Value": "555-0100", "ReferenceType": "TEXT"}
     alert = {"ExceptionType": "CUSTOMER_CALLBACK", "Description": "Customer asks for a call", "Priority": "2",
-             "QueueId": "CSR", "OrderHeaderKey": key,
-             "InboxReferencesList": {"InboxReferences": [{"Name": "Phone", "Value": "555-0100", "ReferenceType": "TEXT"}]}}  # fmt: skip
+             "QueueId": "CSR", "OrderHeaderKey": key, "InboxReferencesList": {"InboxReferences": [phone]}}  # fmt: skip
     inbox = walk.call("createException", alert, save=True)
     walk.call("getExceptionList", {"ExceptionType": "CUSTOMER_CALLBACK"}, save=True)
     walk.call(
