@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from sterling_mock.mock_server.__main__ import main
-from sterling_mock.mock_server.recording.drift import Drift, InProcess, drift_session
+from sterling_mock.mock_server.recording.drift import Drift, drift_session
 from sterling_mock.mock_server.recording.format import Session
 from sterling_mock.mock_server.recording.report import junit, summary
+from sterling_mock.mock_server.recording.targets import InProcess
 from tests.recording_support import Recorded, real_instance, record_session
 
 PLANTED = {
@@ -160,3 +161,16 @@ def test_live_diff_while_recording(real: str, tmp_path: Path) -> None:
     live = differ.finish()
     assert live["differences"] == [PLANTED] and live["exchanges"] == 13
     assert "1 not covered by a rule" in summary(live) and 'failures="1"' in junit(live)
+
+
+def test_a_precondition_is_loaded_from_the_recorded_answer(recorded: Recorded, tmp_path: Path) -> None:
+    session = Session.create(tmp_path / "old-order")
+    exchange = Session.open(recorded.path).exchanges()[8]  # the interop read of the scheduled order (1500)
+    exchange.pop("seq")
+    session.append(exchange)
+    result = drift_session(str(session.path), load_preconditions=True)
+    assert result["preconditions"] == []
+    assert result["preloaded"] == [
+        {"seq": 1, "api": "getOrderDetails", "refers_to": [f"OrderHeaderKey={recorded.order_key}"]}
+    ]
+    assert result["differences"] == []

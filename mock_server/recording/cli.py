@@ -56,6 +56,11 @@ def add_parsers(sub: Any) -> None:
     drift.add_argument("--rules", default="", help="a JSON file of ignore rules (besides drift-rules.json)")
     drift.add_argument("--user", default="admin", help="the fake's user for replayed calls")
     drift.add_argument("--password", default="password")
+    drift.add_argument(
+        "--load-preconditions",
+        action="store_true",
+        help="create orders that existed before the recording from the recorded answers that show them",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -89,13 +94,19 @@ def write_outputs(report: dict[str, Any], json_path: str, junit_path: str) -> No
 
 
 def cmd_drift(args: argparse.Namespace) -> int:
-    from sterling_mock.mock_server.recording.drift import Remote, drift_session
+    from sterling_mock.mock_server.recording.drift import drift_session
     from sterling_mock.mock_server.recording.report import summary
+    from sterling_mock.mock_server.recording.targets import Remote
 
     try:
         target = Remote(args.url, args.control_token) if args.url else None
         report = drift_session(
-            args.session, target=target, rules_file=args.rules, user=args.user, password=args.password
+            args.session,
+            target=target,
+            rules_file=args.rules,
+            user=args.user,
+            password=args.password,
+            load_preconditions=args.load_preconditions,
         )
     except FormatError as exc:
         print(f"sterling-mock drift: {exc}", file=sys.stderr)
@@ -188,9 +199,10 @@ def _serve(server: Any, command: list[str], proxy: str) -> int:
 
 
 def _differ(args: argparse.Namespace, session: Session) -> Any:
-    from sterling_mock.mock_server.recording.drift import Drift, InProcess, Remote
+    from sterling_mock.mock_server.recording.drift import Drift
     from sterling_mock.mock_server.recording.format import RULES
     from sterling_mock.mock_server.recording.report import load_rules, load_rules_data
+    from sterling_mock.mock_server.recording.targets import InProcess, Remote
 
     target = Remote(args.diff_url) if args.diff_url else InProcess()
     rules = load_rules(load_rules_data(session.side_file(RULES, [])))

@@ -76,6 +76,8 @@ def summary(report: dict[str, Any]) -> str:
             )
     for pre in report["preconditions"]:
         lines.append(f"  precondition #{pre['seq']} {pre['api']}: refers to {', '.join(pre['refers_to'])}")
+    for pre in report.get("preloaded", []):
+        lines.append(f"  loaded from the recording #{pre['seq']} {pre['api']}: {', '.join(pre['refers_to'])}")
     for api, seqs in sorted(report["unmodelled"].items()):
         lines.append(f"  not modelled by the fake (serve it from stubs): {api} #{', #'.join(map(str, seqs))}")
     for rule in report["rules"]:
