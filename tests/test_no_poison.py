@@ -286,6 +286,12 @@ def test_a_poisoned_order_answers_a_clear_error_naming_it(stored: tuple[Flask, s
             assert json.loads(response.data)["errors"][0]["ErrorCode"] != "MOCK0500"
     response = api.raw("changeOrder", {"OrderHeaderKey": key, "Notes": {"Note": [{"NoteText": "n"}]}})
     assert 400 <= response.status_code < 500 and key in response.data.decode(), response.data
+    # a templated list that has to render it names it too
+    api.client.put(
+        "/_fake/templates/noPoisonList", json={"Order": [{"OrderNo": "", "OrderLines": {"OrderLine": [{}]}}]}
+    )
+    response = api.raw("getOrderList", {"EnterpriseCode": "Matrix-R"}, query="?_templateId=noPoisonList")
+    assert response.status_code == 409 and key in response.data.decode(), response.data[:500]
     # the other orders are served as before, the list too
     readable(api, other)
     listed = api("getOrderList", {"EnterpriseCode": "Matrix-R"})

@@ -3,13 +3,44 @@ fragment, the full view that templates select from, and the pre-rendered bytes s
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
 from sterling_mock.client.wire import Doc, as_list, to_jsonable, xml_fragment
+from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.base.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Doc])
+
+
+def _named(root: str, key: str) -> Callable[[F], F]:
+    """A render that fails on a stored record answers an error naming the record (``shapes.unreadable``:
+    written by an older version, ``sterling-mock repair`` mends it), never a 500."""
+
+    def wrap(render: F) -> F:
+        @functools.wraps(render)
+        def named(source: Doc, *args: Any) -> Doc:
+            try:
+                return render(source, *args)
+            except SterlingError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - named, then raised as the fake's error
+                from sterling_mock.mock_server.domain import shapes  # shapes reads this module's names
+
+                name = str(source.get(key, "")) if isinstance(source, dict) else ""
+                found = shapes.violations(root, source)
+                raise shapes.unreadable(
+                    root, name, ", ".join(found[:5]) or f"{type(exc).__name__}: {exc}"
+                ) from exc
+
+        return named  # type: ignore[return-value]
+
+    return wrap
+
 
 ORDER_ATTRS = (
     "AllocationRuleID AuthorizationExpirationDate BillToID BuyerOrganizationCode CarrierAccountNo "
@@ -143,6 +174,7 @@ def _status_row(
     return out
 
 
+@_named("OrderLine", "OrderLineKey")
 def line_details(line: Doc, settings: Settings, descriptions: dict[str, str]) -> Doc:
     out = fixed(line, LINE_ATTRS, settings)
     rows = as_list(line.get("OrderStatuses", {}).get("OrderStatus"))
@@ -239,6 +271,24 @@ def price_info(order: Doc) -> Doc:
     }
 
 
+def payment_methods(order: Doc, settings: Settings) -> Doc:
+    """``PaymentMethods`` as real instances answer them: ``DisplayCreditCardNo`` the card's last four digits
+    (when the order gives none) and ``CreditCardNo`` masked but for those four, unless the setting
+    ``mask_card_numbers`` is off [OBS: display forms filled, numbers never in clear].  Other numbers (SvcNo,
+    CustomerAccountNo) are left as stored."""
+    wrapped = _wrapped(order, "PaymentMethods", "PaymentMethod", PAYMENT_ATTRS)
+    for method in wrapped.get("PaymentMethod", []):
+        number = method.get("CreditCardNo")
+        if not isinstance(number, str) or not number:
+            continue
+        if not method.get("DisplayCreditCardNo"):
+            method["DisplayCreditCardNo"] = number[-4:]
+        if settings.mask_card_numbers:
+            method["CreditCardNo"] = "*" * max(len(number) - 4, 0) + number[-4:]
+    return wrapped
+
+
+@_named("Order", "OrderHeaderKey")
 def order_details(order: Doc, settings: Settings, descriptions: dict[str, str]) -> Doc:
     """The default getOrderDetails output (reference §8): fixed attribute sets, empty where unset."""
     out = fixed(order, ORDER_ATTRS)
@@ -263,7 +313,7 @@ def order_details(order: Doc, settings: Settings, descriptions: dict[str, str]) 
             out[address] = fixed(order.get(address), PERSON_ATTRS)
     out["AdditionalAddresses"] = {"NumberOfAdditionalAddresses": "0"}
     out["References"] = _wrapped(order, "References", "Reference")
-    out["PaymentMethods"] = _wrapped(order, "PaymentMethods", "PaymentMethod", PAYMENT_ATTRS)
+    out["PaymentMethods"] = payment_methods(order, settings)
     out["ChargeTransactionDetails"] = charge_transactions(order)
     out["ProductServiceAssocs"] = {}
     totals = fixed(order.get("OverallTotals"), TOTALS_ATTRS)
@@ -281,6 +331,7 @@ def order_details(order: Doc, settings: Settings, descriptions: dict[str, str]) 
     return out
 
 
+@_named("Order", "OrderHeaderKey")
 def full_order(order: Doc, settings: Settings, descriptions: dict[str, str]) -> Doc:
     """Everything a template may select: the default output plus stored extras (Notes, OrderDates, Extn,
     audit columns and any attribute the caller sent)."""
