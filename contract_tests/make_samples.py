@@ -18,6 +18,7 @@ import sterling_mock.fixtures as fx
 from sterling_mock.client.wire import Doc, to_jsonable, to_xml
 from sterling_mock.fixtures.validate import OUTPUT_SCHEMAS, errors_document
 
+from .samples_catalogue import run_catalogue
 from .sterling import INPUT_ROOTS, ApiError, Sterling
 from .target import FakeServer, Target, from_environment
 
@@ -96,6 +97,7 @@ def run(walk: Walk) -> None:
     walk("getShipmentDetails", {"ShipmentKey": shipment["ShipmentKey"]})
     walk("getShipmentList", fx.get_shipment_list_input(ShipNode="DC_EAST"))
     walk("getShipmentListForOrder", fx.get_shipment_list_for_order_input(key))
+    run_catalogue(walk, key)  # issue 23
     template = ("Order", {"OrderNo": "", "Status": "", "MaxOrderStatus": ""})
     walk(
         "multiApi",
