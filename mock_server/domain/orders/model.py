@@ -14,12 +14,11 @@ from sterling_mock.mock_server.base.errors import (
     RecordAlreadyExists,
     UnrenderableResult,
 )
-from sterling_mock.mock_server.domain import clock, masterdata, shapes
+from sterling_mock.mock_server.domain import clock, masterdata, shapes, statuses
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.inventory import demand as inventory_demand
 from sterling_mock.mock_server.domain.inventory import reservations
 from sterling_mock.mock_server.domain.orders import render
-from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.store.keys import check_keys
 
 TWO = Decimal("0.01")
@@ -496,7 +495,7 @@ def _readable(ctx: Ctx, order: Doc, descriptions: dict[str, str]) -> None:
         )
     try:
         render.full_order(order, ctx.settings, descriptions)
-    except Exception as exc:  # noqa: BLE001 - any failure to render is refused, never stored
+    except Exception as exc:  # any failure to render is refused, never stored
         raise UnrenderableResult(
             f"Order {key} could not be rendered after this call ({type(exc).__name__}: {exc}); "
             "the input holds a value the fake cannot show; nothing was changed.",

@@ -28,7 +28,7 @@ def _named(root: str, key: str) -> Callable[[F], F]:
                 return render(source, *args)
             except SterlingError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - named, then raised as the fake's error
+            except Exception as exc:  # named, then raised as the fake's error
                 from sterling_mock.mock_server.domain import shapes  # shapes reads this module's names
 
                 name = str(source.get(key, "")) if isinstance(source, dict) else ""
