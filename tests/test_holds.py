@@ -212,6 +212,31 @@ def test_holds_are_audited(api: Api) -> None:
         for a in audits
     ]
     assert sum("HOLD" in t for t in types) == 2
+    template = {
+        "OrderAudit": {
+            "OrderAuditLevels": {
+                "OrderAuditLevel": {
+                    "OrderAuditDetails": {"OrderAuditDetail": {"Attributes": {"Attribute": {}}}}
+                }
+            }
+        }
+    }
+    doc = {
+        "API": {
+            "Name": "getOrderAuditList",
+            "Input": {"OrderAudit": {"OrderHeaderKey": key}},
+            "Template": {"OrderAuditList": template},
+        }
+    }
+    out = as_list(api("multiApi", doc, root="MultiApi")["API"])[0]["Output"]["OrderAuditList"]
+    holds = [
+        {a["Name"]: a["NewValue"] for a in as_list(d["Attributes"]["Attribute"])}
+        for audit in as_list(out["OrderAudit"])
+        for level in as_list(audit["OrderAuditLevels"]["OrderAuditLevel"])
+        for d in as_list((level.get("OrderAuditDetails") or {}).get("OrderAuditDetail"))
+        if d["AuditType"] == "OrderHoldType"
+    ]
+    assert holds == [{"HoldType": "FRAUD_HOLD", "Status": "1100"}, {"Status": "1300"}]
 
 
 def test_hold_lists(api: Api, fmt: str) -> None:

@@ -100,7 +100,9 @@ def _line_levels(before: Doc | None, after: Doc, types: list[str]) -> list[Doc]:
     for key in [*new_lines, *(k for k in old_lines if k not in new_lines)]:
         old, new = old_lines.get(key), new_lines.get(key)
         rows = diff(old, new)
-        if not rows:
+        ids = {"OrderHeaderKey": str(after["OrderHeaderKey"]), "OrderLineKey": key}
+        holds = _hold_details(old, new, "Create" if before is None else "Update", ids)
+        if not rows and not holds:
             continue
         if before is not None and old is None:
             line_types, action = ["ADD_LINE"], "Create"
@@ -109,10 +111,34 @@ def _line_levels(before: Doc | None, after: Doc, types: list[str]) -> list[Doc]:
         else:
             line_types = ["CANCEL"] if before is not None and _qty(new) < _qty(old) else list(types)
             action = "Create" if before is None else "Update"
-        ids = {"OrderHeaderKey": str(after["OrderHeaderKey"]), "OrderLineKey": key}
         line = {**(old or {}), **(new or {}), "OrderLineKey": key}
-        levels.append(_level("ORDER_LINE", line_types, [_detail("OrderLine", action, rows, ids)], line))
+        line_details = [_detail("OrderLine", action, rows, ids)] if rows else []
+        levels.append(_level("ORDER_LINE", line_types, [*line_details, *holds], line))
     return levels
+
+
+#: What a hold's audit detail shows (AuditType OrderHoldType; put and resolved holds, reference §14).
+HOLD_AUDITED = ("HoldType", "Status", "ReasonText")
+
+
+def _hold_details(old: Doc | None, new: Doc | None, action: str, ids: dict[str, str]) -> list[Doc]:
+    """One ``OrderHoldType`` detail per hold put, resolved or re-reasoned on the order or line."""
+
+    def holds_of(element: Doc | None) -> dict[str, Doc]:
+        node = (element or {}).get("OrderHoldTypes")
+        found = as_list(node.get("OrderHoldType")) if isinstance(node, dict) else []
+        return {str(h.get("OrderHoldTypeKey", "")): h for h in found if h.get("OrderHoldTypeKey")}
+
+    old_holds, new_holds = holds_of(old), holds_of(new)
+    details = []
+    for key, hold in new_holds.items():
+        previous = old_holds.get(key)
+        rows = [r for r in diff(previous, hold) if r["Name"] in HOLD_AUDITED]
+        if rows:
+            hold_ids = {**ids, "OrderHoldTypeKey": key, "HoldType": str(hold.get("HoldType", ""))}
+            verb = action if previous is not None else "Create"
+            details.append(_detail("OrderHoldType", verb, rows, hold_ids))
+    return details
 
 
 def record(
@@ -135,6 +161,7 @@ def record(
         rows = diff((before or {}).get(name), after.get(name))
         if rows:
             details.append(_detail(name, action, rows, ids))
+    details.extend(_hold_details(before, after, action, ids))
     line_levels = _line_levels(before, after, modification_types)
     if not details and not line_levels:
         return
