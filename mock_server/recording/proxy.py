@@ -159,7 +159,8 @@ class Recorder:
             params = {**dict(parse_qsl(body.decode("utf-8", "replace"))), **params}
         transport, api = classify(request.method, request.path, params)
         if self.replayer is not None:
-            replay = self.replayer.replay_request(api, request.path, query, body, request.headers)
+            with self.lock:
+                replay = self.replayer.replay_request(api, request.path, query, body, request.headers)
             if replay is not None:
                 replayed: Response = replay
                 return replayed

@@ -26,7 +26,9 @@ class InProcess:
         from sterling_mock.mock_server.base.settings import Settings
         from sterling_mock.mock_server.doors.app import create_app
 
-        settings = settings or Settings(db=":memory:", demo_orders=0)
+        # the environment's STERLING_MOCK_* settings apply (quantity format, pipelines...): configure the fake
+        # like the instance the session was recorded from
+        settings = settings or Settings.from_env(db=":memory:", demo_orders=0)
         self.app = create_app(settings)
         self.client = Client(self.app)
 
