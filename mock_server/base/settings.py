@@ -43,6 +43,9 @@ class Settings:
     default_max_records: int = 5000
     #: Quantities as ``"3"`` (``int``) or ``"3.00"`` (``decimal``): instances differ [OBS].
     quantity_format: str = "decimal"
+    #: Card numbers in outputs: ``CreditCardNo`` masked but for its last four digits, as real instances answer
+    #: (they keep the number encrypted) [OBS]; off, it comes back as stored (a throwaway demo, a test of masking).
+    mask_card_numbers: bool = True
     #: FULL keeps every acknowledged write across a power loss (the log is synced after the write lock is
     #: released, before the answer); STRICT also syncs before any other call can read the write (SQLite's
     #: ``synchronous=FULL``, slower); NORMAL and OFF are SQLite's, for throwaway stores.

@@ -64,8 +64,10 @@ def _pipelines_text(pipelines: Pipelines) -> str:
 
 
 def fingerprint(ctx: Ctx) -> str:
-    """Everything besides the stored document that shapes a render: quantity format and descriptions."""
-    return _digest(ctx.settings.quantity_format + "\x1f" + _pipelines_text(ctx.pipelines))
+    """Everything besides the stored document that shapes a render: quantity format, card masking and
+    descriptions."""
+    shaping = f"{ctx.settings.quantity_format}\x1f{ctx.settings.mask_card_numbers}"
+    return _digest(shaping + "\x1f" + _pipelines_text(ctx.pipelines))
 
 
 def template_id(template: Doc) -> str:
