@@ -25,7 +25,7 @@ ORDER_FIELDS = [
 ]
 ORDER_FIELDS += ["MaximumRecords", "_templateId", "OrderBy", "ReadFromHistory", "Nope"]
 
-# Plausible control-plane bodies (shared/control-plane.md) that the mutator bends out of shape.  The seed
+# Plausible control-plane bodies (docs/control-plane.md) that the mutator bends out of shape.  The seed
 # counts stay small: a 1,000,000-order seed is a legitimate, slow request, not hostile input.
 CONTROL: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", "/_fake/seed", {"orders": "3", "seed": "42", "enterprises": ["A", "B"], "statuses": ["1100"]}),

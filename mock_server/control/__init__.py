@@ -1,4 +1,4 @@
-"""The fake's own control plane under ``/_fake/`` (shared/control-plane.md): JSON in, JSON out.
+"""The fake's own control plane under ``/_fake/`` (every route in docs/control-plane.md): JSON in, JSON out.
 
 This module holds the blueprint, its conventions (errors, token, namespace) and the state routes; the
 other route groups live beside it (``rules``: faults and throttling, ``clockwork``: clock, agents and
