@@ -35,6 +35,7 @@ SEEDED = (
     HoldType("BUYER_REMORSE", "Buyer remorse period", "ORDER", (SCHEDULE, RELEASE, SHIP)),
     HoldType("ADDRESS_VERIFICATION", "Address to be verified", "ORDER", (RELEASE, SHIP)),
     HoldType("CUSTOMER_SERVICE", "Held by customer service", "", TRANSACTIONS),
+    HoldType("CUSTOMER_HOLD", "Held at the customer's request", "", TRANSACTIONS),
     HoldType("ITEM_REVIEW", "Line held for review", "LINE", (SCHEDULE, RELEASE)),
 )
 
