@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
-if TYPE_CHECKING:
-    from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.schema.base import Tx  # a Protocol: importing store.core is a cycle
 
 STATEMENTS: list[str] = [
     """CREATE TABLE IF NOT EXISTS order_audits(
