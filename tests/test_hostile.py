@@ -42,7 +42,8 @@ def trap() -> Iterator[str]:
     server.server_close()
 
 
-def hostile_documents(trap: str) -> list[bytes]:
+def doctype_documents(trap: str) -> list[bytes]:
+    """Documents with a DOCTYPE (external DTD, parameter and external entities, a billion laughs)."""
     return [
         f'<!DOCTYPE Order SYSTEM "{trap}"><Order EnterpriseCode="E"/>'.encode(),
         f'<!DOCTYPE Order [<!ENTITY % p SYSTEM "{trap}"> %p;]><Order EnterpriseCode="E"/>'.encode(),
@@ -50,25 +51,53 @@ def hostile_documents(trap: str) -> list[bytes]:
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;">'
         b'<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;">]>'
         b'<Order EnterpriseCode="&lol3;"/>',
+    ]
+
+
+def inert_documents(trap: str) -> list[bytes]:
+    """No DOCTYPE, but pointers a careless parser would follow: an XInclude, a stylesheet instruction."""
+    return [
         f'<Order xmlns:xi="http://www.w3.org/2001/XInclude" EnterpriseCode="E"><xi:include href="{trap}"/>'
         f"</Order>".encode(),
         f'<?xml-stylesheet type="text/xsl" href="{trap}"?><Order EnterpriseCode="E"/>'.encode(),
     ]
 
 
-def test_hostile_xml_is_refused_and_nothing_is_fetched(client: FlaskClient, trap: str) -> None:
-    for body in hostile_documents(trap):
+def hostile_documents(trap: str) -> list[bytes]:
+    return doctype_documents(trap) + inert_documents(trap)
+
+
+def order_count(client: FlaskClient) -> str:
+    listed = client.post(
+        "/smcfs/restapi/invoke/getOrderList",
+        data=b"{}",
+        headers={**BASIC, "Content-Type": "application/json"},
+    )
+    return str(listed.json["TotalOrderList"])
+
+
+def test_doctype_documents_are_refused_and_nothing_is_fetched(client: FlaskClient, trap: str) -> None:
+    """Only a refusal will do: MOCK0002, HTTP 400, no order created, no fetch."""
+    for body in doctype_documents(trap):
         response = client.post(URL, data=body, headers={**BASIC, "Content-Type": "application/xml"})
-        assert response.status_code in (200, 400), body
-        if response.status_code == 400:
-            assert response.json["errors"][0]["ErrorCode"] in ("MOCK0001", "MOCK0002")
-        else:  # XInclude and processing instructions are inert: the order is created as plain data
-            assert b"pwned" not in response.data
+        assert response.status_code == 400, body
+        assert response.json["errors"][0]["ErrorCode"] == "MOCK0002", body
+    assert order_count(client) == "0"
+    assert _Counting.hits == 0
+
+
+def test_xinclude_and_stylesheets_are_inert(client: FlaskClient, trap: str) -> None:
+    """Plain data: the order is created with the values as written, nothing included or fetched."""
+    for body in inert_documents(trap):
+        response = client.post(URL, data=body, headers={**BASIC, "Content-Type": "application/xml"})
+        assert response.status_code == 200, body
+        assert response.json["EnterpriseCode"] == "E" and b"pwned" not in response.data
+    assert order_count(client) == "2"
     assert _Counting.hits == 0
 
 
 def test_hostile_xml_through_the_servlet(client: FlaskClient, trap: str) -> None:
-    for body in hostile_documents(trap)[:4]:
+    for body in doctype_documents(trap):
         response = client.post(
             "/smcfs/interop/InteropHttpServlet",
             data={
@@ -78,7 +107,9 @@ def test_hostile_xml_through_the_servlet(client: FlaskClient, trap: str) -> None
                 "InteropApiData": body.decode(),
             },
         )
-        assert response.status_code == 200 and b"<Errors>" in response.data
+        assert response.status_code == 200  # the servlet answers errors with 200 and an <Errors> document
+        assert b"<Errors>" in response.data and b'ErrorCode="MOCK0002"' in response.data
+    assert order_count(client) == "0"
     assert _Counting.hits == 0
 
 
