@@ -301,3 +301,17 @@ def test_cancel_order_by_line_and_refusals(api: Api, fmt: str) -> None:
     api("confirmShipment", {"OrderHeaderKey": key}, fmt, root="Shipment")
     _, error = api.error("cancelOrder", {"OrderHeaderKey": key}, fmt)
     assert error["ErrorCode"] == "MOCK0201"  # nothing cancels once shipped
+
+
+def test_common_code_hold_types_are_configured(strict_api: Api) -> None:
+    """Hold types of CodeType ORDER_HOLD_TYPE (getCommonCodeList) count as configured."""
+    codes = strict_api(
+        "getCommonCodeList",
+        {"CodeType": "ORDER_HOLD_TYPE", "OrganizationCode": "Matrix-R"},
+        root="CommonCode",
+    )
+    value = as_list(codes["CommonCode"])[0]["CodeValue"]
+    listed = strict_api("getHoldTypeList", {"OrganizationCode": "Matrix-R"}, root="HoldType")
+    assert value in [h["HoldType"] for h in as_list(listed["HoldType"])]
+    order = {**ORDER, "EnterpriseCode": "Matrix-R", "OrderHoldTypes": {"OrderHoldType": [hold(value)]}}
+    assert strict_api("createOrder", order)["OrderNo"]

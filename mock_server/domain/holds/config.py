@@ -2,8 +2,8 @@
 
 A small seeded table [INF: hold types are configuration on a real instance (hold type per document type and
 enterprise, each with the transactions it prevents); the fake ships common ones for every enterprise].
-``"*"`` rows apply to every enterprise; a row for an enterprise overrides them.  An instance's common codes
-of CodeType ``HOLD_TYPE`` (getCommonCodeList, when present) add types that block what an unknown type blocks.
+``"*"`` rows apply to every enterprise; a row for an enterprise overrides them.  Common codes of CodeType
+``ORDER_HOLD_TYPE`` (getCommonCodeList) add types that block scheduling, release and shipment.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from sterling_mock.mock_server.domain.context import Ctx
 
+#: The common-code type whose values are hold types too (issue 23's getCommonCodeList seeds it).
+CODE_TYPE = "ORDER_HOLD_TYPE"
 SCHEDULE = "SCHEDULE"
 RELEASE = "RELEASE"
 SHIP = "SHIP"
@@ -60,6 +62,12 @@ def blocks(ctx: Ctx, enterprise: str, hold_type: str, transaction: str) -> bool:
 
 
 def common_codes(ctx: Ctx, enterprise: str) -> list[str]:
-    """Hold types configured as common codes (CodeType HOLD_TYPE), when the store has common codes."""
-    del ctx, enterprise
-    return []
+    """Hold types configured as common codes (CodeType ``ORDER_HOLD_TYPE``, getCommonCodeList) for the
+    enterprise or for every organization (``DEFAULT``)."""
+    from sterling_mock.mock_server.domain.catalog import config as catalog
+
+    return [
+        str(code["CodeValue"])
+        for code in catalog.common_codes(ctx)
+        if code.get("CodeType") == CODE_TYPE and code.get("OrganizationCode") in (enterprise, "DEFAULT")
+    ]
