@@ -22,6 +22,7 @@ from sterling_mock.mock_server.domain.queries.query import CompiledQuery
 from sterling_mock.mock_server.store.schema import catalog as sql
 
 BATCH = 500
+SEEK = {"GT": ">", "GE": ">=", "LT": "<", "LE": "<=", "EQ": "="}
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,13 @@ def search(
         column = columns.get(cond.attr)
         if column is not None and cond.op == "EQ" and isinstance(cond.value, str):
             where.append(f"{column}=?")
+            params.append(cond.value)
+            pushed.add(id(cond))
+        elif (
+            cond.attr == kind.key and cond.op in SEEK and isinstance(cond.value, str) and cond.value.isdigit()
+        ):
+            # a key cursor (``ItemKeyQryType="GT"``): digit keys compare alike under every collation
+            where.append(f"{kind.table.key} {SEEK[cond.op]} ?")
             params.append(cond.value)
             pushed.add(id(cond))
     if not query.needs_rows(frozenset(pushed)) and not query.order_by:
