@@ -3,22 +3,19 @@ same-origin check, free of Flask so that the faces need not import each other.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 #: Selects the namespace (an isolated data space) on every call, Sterling's and the control plane's alike.
 NAMESPACE_HEADER = "X-Sterling-Mock-Namespace"
 
 
-def same_origin(headers: Mapping[str, str], host_url: str) -> bool:
-    """Whether a request comes from no browser or from a page of this server (``host_url`` is the request's,
-    e.g. ``http://127.0.0.1:9080/``).  Browsers send ``Sec-Fetch-Site`` and ``Origin`` on every cross-site POST
-    (a form or a ``text/plain`` fetch needs no preflight), so another site cannot drive the fake through the
-    browser of someone who has it running."""
-    site = headers.get("Sec-Fetch-Site")
+def same_origin(site: str | None, origin: str | None, host_url: str) -> bool:
+    """Whether a request comes from no browser or from a page of this server, given its ``Sec-Fetch-Site`` and
+    ``Origin`` headers and its ``host_url`` (e.g. ``http://127.0.0.1:9080/``).  Browsers send both on every
+    cross-site POST (a form or a ``text/plain`` fetch needs no preflight), so another site cannot drive the
+    fake through the browser of someone who has it running."""
     if site is not None and site not in ("same-origin", "none"):
         return False
-    origin = headers.get("Origin")
     if origin and origin != "null":
         parts = urlsplit(origin)
         return f"{parts.scheme}://{parts.netloc}" == host_url.rstrip("/")

@@ -106,7 +106,9 @@ def _cookie_response(location: str, token: str) -> BaseResponse:
 @bp.before_request
 def _protect() -> BaseResponse | None:
     token = fake().settings.control_token
-    if request.method == "POST" and not same_origin(request.headers, request.host_url):
+    if request.method == "POST" and not same_origin(
+        request.headers.get("Sec-Fetch-Site"), request.headers.get("Origin"), request.host_url
+    ):
         raise ConsoleError(403, "Refused", "Console actions are accepted from the console's own pages only.")
     if not token or request.endpoint in ("console.login", "console.static"):
         return None

@@ -91,7 +91,7 @@ def no_content() -> Response:
 @bp.before_request
 def _protect() -> Response | None:
     if request.method not in ("GET", "HEAD", "OPTIONS") and not same_origin(
-        request.headers, request.host_url
+        request.headers.get("Sec-Fetch-Site"), request.headers.get("Origin"), request.host_url
     ):
         return error_response(
             403, "CROSS_SITE", "Control-plane changes are not accepted from another site's pages."

@@ -64,7 +64,7 @@ class _Entry:
         self.conn: sqlite3.Connection | None = None
         self.dirty = True
         #: How the store's journal spool is settled (``journal.settle``), handed in by the journal's writers.
-        self.settle: Callable[[Store], None] | None = None
+        self.settle: Callable[[Any], None] | None = None
 
 
 _lock = threading.Lock()
@@ -75,7 +75,7 @@ _state: dict[str, object] = {"pid": 0, "thread": None, "passes": 0}
 _inherited: list[object] = []
 
 
-def notify(store: Store, settle: Callable[[Store], None] | None = None) -> None:
+def notify(store: Store, settle: Callable[[Any], None] | None = None) -> None:
     """The store's WAL grew: checkpoint it on the next pass (starts this process's thread when needed).
     ``settle`` settles the store's journal spool: the journal hands it in, so this module needs no import of
     the journal (which imports this one)."""
