@@ -71,6 +71,15 @@ INPUT_ROOTS = {
     "getExceptionList": "Inbox",
     "getExceptionListForOrder": "Inbox",
     "resolveException": "ResolutionDetails",
+    # inventory, promising, reservations (issue 24)
+    "adjustInventory": "Items",
+    "getInventorySupply": "InventorySupply",
+    "getATP": "GetATP",
+    "getAvailableInventory": "Promise",
+    "monitorItemAvailability": "MonitorItemAvailability",
+    "findInventory": "Promise",
+    "reserveAvailableInventory": "Promise",
+    "cancelReservation": "CancelReservation",
 }
 #: Lists whose entries are always lists in what the helpers return (Sterling's single-child quirk undone).
 LIST_PATHS = {

@@ -55,13 +55,21 @@ def strict(ctx: Ctx) -> bool:
 
 
 @lru_cache(maxsize=8)
-def _file_supply(path: str) -> tuple[tuple[str, str, float], ...]:
-    return tuple(masterdata.load_file(path).supply)
+def _file_supply(path: str) -> tuple[tuple[str, str, str, str, str, str, float], ...]:
+    data = masterdata.load_file(path)
+    items = {code: doc for kind, code, doc in data.records if kind == "item"}
+    out = []
+    for item, node, qty in data.supply:
+        found = items.get(item, {})
+        uom, pclass = str(found.get("UnitOfMeasure") or DEFAULT_UOM), str(found.get("ProductClass") or "")
+        out.append((item, uom, pclass, node, ONHAND, "", qty))
+    return tuple(out)
 
 
 def file_rows(ctx: Ctx) -> list[tuple[str, str, str, str, str, str, float]]:
-    """The master-data file's supply as on-hand records (item, uom, product class, node, type, eta, qty)."""
-    return [(i, DEFAULT_UOM, "", n, ONHAND, "", q) for i, n, q in _file_supply(ctx.settings.master_data_file)]
+    """The master-data file's supply as on-hand records (item, uom, product class, node, type, eta, qty), in
+    the item's own unit of measure and product class."""
+    return list(_file_supply(ctx.settings.master_data_file))
 
 
 def ensure(ctx: Ctx) -> None:
@@ -204,9 +212,11 @@ def adjustment(ctx: Ctx, entry: Doc) -> Adjustment:
     check_item(ctx, item_id)
     check_node(ctx, node)
     uom = text(entry, "UnitOfMeasure", DEFAULT_UOM)
-    return Adjustment(
-        (item_id, uom, text(entry, "ProductClass"), node, supply_type, eta), kind == "ABSOLUTE", qty
-    )
+    pclass = text(entry, "ProductClass")
+    if not pclass:  # the item's one product class on file, if it has exactly one [INF]
+        known = {r["pclass"] for r in rows_of(ctx, item_id) if r["uom"] == uom}
+        pclass = known.pop() if len(known) == 1 else ""
+    return Adjustment((item_id, uom, pclass, node, supply_type, eta), kind == "ABSOLUTE", qty)
 
 
 def apply(ctx: Ctx, changes: list[Adjustment]) -> None:
