@@ -14,7 +14,7 @@ from pathlib import Path
 
 import orjson
 
-from sterling_mock.mock_server.domain.catalog import defaults
+from sterling_mock.mock_server.domain.itemmaster import defaults
 from sterling_mock.mock_server.store.core import Store
 
 from .harness import AUTH, baseline_server, drive, fake_server, json_body

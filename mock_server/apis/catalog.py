@@ -8,8 +8,9 @@ from collections.abc import Callable
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import InvalidValue
-from sterling_mock.mock_server.domain.catalog import items, nodes, records
+from sterling_mock.mock_server.domain.catalog import items, nodes
 from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.itemmaster import records
 from sterling_mock.mock_server.domain.queries.query import CompiledQuery, compile_query, present
 from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template
 

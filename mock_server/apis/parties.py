@@ -8,8 +8,9 @@ from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis.catalog import cap, listed
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import MandatoryMissing, RecordAlreadyExists
-from sterling_mock.mock_server.domain.catalog import customers, nodes, records
+from sterling_mock.mock_server.domain.catalog import customers, nodes
 from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.itemmaster import records
 from sterling_mock.mock_server.domain.queries.query import compile_query, present
 from sterling_mock.mock_server.domain.queries.templates import apply_template
 

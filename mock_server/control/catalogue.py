@@ -15,8 +15,9 @@ from flask import Response
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.control import ControlError, body, bp, fake, invalid, json_response, namespace
-from sterling_mock.mock_server.domain.catalog import customers, items, records
+from sterling_mock.mock_server.domain.catalog import customers, items
 from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.itemmaster import records
 from sterling_mock.mock_server.store.core import Tx
 
 LIMIT = 200_000

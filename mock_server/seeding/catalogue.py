@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sterling_mock.client.wire import Doc, as_list
-from sterling_mock.mock_server.domain.catalog import customers, nodes, records
+from sterling_mock.mock_server.domain.catalog import customers, nodes
 from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.itemmaster import records
 from sterling_mock.mock_server.domain.queries.query import compile_query
 
 #: Items and customers a seed picks from (enough variety, and cheap to read at the start of a seed).

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.domain import statuses
-from sterling_mock.mock_server.domain.catalog import records
 from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.itemmaster import records
 
 CODE_FIELDS = {
     "CodeType": "text",

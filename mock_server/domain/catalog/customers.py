@@ -8,8 +8,8 @@ from typing import Any
 
 from sterling_mock.client.wire import Doc, as_list
 from sterling_mock.mock_server.base.errors import CustomerNotFound, InvalidValue, MandatoryMissing
-from sterling_mock.mock_server.domain.catalog import records
 from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.itemmaster import records
 from sterling_mock.mock_server.domain.queries.query import CompiledQuery, compile_query, present
 
 FIELDS = {

@@ -7,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from sterling_mock.client.wire import Doc, as_list
-from sterling_mock.mock_server.domain.catalog import items, records
+from sterling_mock.mock_server.domain.catalog import items
 from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.itemmaster import records
 
 
 def _sub(template: Any, name: str) -> Doc | None:

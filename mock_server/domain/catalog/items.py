@@ -12,8 +12,8 @@ from typing import Any
 
 from sterling_mock.client.wire import Doc, as_list
 from sterling_mock.mock_server.base.errors import InvalidValue, ItemNotFound, MandatoryMissing
-from sterling_mock.mock_server.domain.catalog import defaults, records
 from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.itemmaster import records
 from sterling_mock.mock_server.domain.queries.query import CompiledQuery, compile_query, present
 
 FIELDS = {
@@ -99,18 +99,8 @@ def detail_item(item: Doc) -> Doc:
 
 
 def lookup(ctx: Ctx, item_id: str, uom: str = "", org: str = "") -> Doc | None:
-    """The item with this ItemID (and unit of measure and organization when given): the given
-    organization's first, then the catalogue organization's, then any."""
-    found = [
-        d
-        for d in records.find(ctx, records.ITEMS, ItemID=item_id)
-        if not uom or d.get("UnitOfMeasure") == uom
-    ]
-    for wanted in (org, defaults.CATALOG_ORG):
-        for doc in found:
-            if wanted and doc.get("OrganizationCode") == wanted:
-                return doc
-    return found[0] if found else None
+    """The item with this ItemID (see ``itemmaster.records.lookup_item``)."""
+    return records.lookup_item(ctx, item_id, uom, org)
 
 
 def required(ctx: Ctx, doc: Doc) -> Doc:

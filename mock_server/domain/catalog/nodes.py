@@ -14,8 +14,8 @@ from typing import Any
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.base.errors import UnknownOrganization
 from sterling_mock.mock_server.domain import masterdata
-from sterling_mock.mock_server.domain.catalog import defaults
 from sterling_mock.mock_server.domain.context import Ctx
+from sterling_mock.mock_server.domain.itemmaster import defaults
 from sterling_mock.mock_server.store.schema import lifecycle as md
 
 ADDRESS = ("AddressLine1", "AddressLine2", "City", "State", "ZipCode", "Country", "DayPhone", "EMailID")

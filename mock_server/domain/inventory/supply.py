@@ -167,9 +167,9 @@ def _catalogue_has(ctx: Ctx, kind: str, code: str) -> bool:
     """The item catalogue (manageItem, its defaults); nodes come from the master data above."""
     if kind != "item":
         return False
-    from sterling_mock.mock_server.domain.catalog import items  # the catalogue imports order modules
+    from sterling_mock.mock_server.domain.itemmaster import records  # where items are kept (issue 23)
 
-    return items.lookup(ctx, code) is not None
+    return records.lookup_item(ctx, code) is not None
 
 
 def check_item(ctx: Ctx, item_id: str) -> None:

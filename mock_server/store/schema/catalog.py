@@ -1,6 +1,6 @@
 """Tables of the catalogue area (issue 23): items, customers and each namespace's catalogue state.
 
-A namespace's items and customers start as the deterministic defaults (``domain/catalog/defaults.py``); they
+A namespace's items and customers start as the deterministic defaults (``domain/itemmaster/defaults.py``); they
 are written here the first time a call changes them (manageItem, manageCustomer, the control plane), so a
 fresh namespace costs nothing at start.  ``catalog_state`` says which kinds a namespace holds here and counts
 their revisions (templated order outputs with ``ItemDetails`` are cached under the item revision).

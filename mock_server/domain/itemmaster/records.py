@@ -9,19 +9,41 @@ indexed statement.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
 from sterling_mock.client.wire import Doc
-from sterling_mock.mock_server.domain.catalog import defaults
 from sterling_mock.mock_server.domain.context import Ctx
-from sterling_mock.mock_server.domain.queries.query import CompiledQuery
+from sterling_mock.mock_server.domain.itemmaster import defaults
 from sterling_mock.mock_server.store.schema import catalog as sql
 
 BATCH = 500
+
+
+class Condition(Protocol):
+    attr: str
+    op: str
+    value: Any
+
+
+class Query(Protocol):
+    """What the search needs of a compiled list query (``domain/queries/query.CompiledQuery``), named here so
+    this package stays below the query language (which imports the order model)."""
+
+    order_by: list[tuple[str, bool]]
+
+    def pushable(self) -> Sequence[Condition]: ...
+
+    def needs_rows(self, skip: frozenset[int]) -> bool: ...
+
+    def matches(self, view: Mapping[str, Any], *, skip: frozenset[int] = frozenset()) -> bool: ...
+
+    def sort(self, views: list[Any], *, key_of: Callable[[Any], Mapping[str, Any]] = ...) -> list[Any]: ...
+
+
 SEEK = {"GT": ">", "GE": ">=", "LT": "<", "LE": "<=", "EQ": "="}
 
 
@@ -95,6 +117,17 @@ def replace(ctx: Ctx, kind: Kind, docs: Iterable[Doc], *, keep: bool) -> int:
     return sql.count(ctx.tx, ctx.ns, kind.table)
 
 
+def lookup_item(ctx: Ctx, item_id: str, uom: str = "", org: str = "") -> Doc | None:
+    """The item with this ItemID (and unit of measure and organization when given): the given
+    organization's first, then the catalogue organization's, then any."""
+    found = [d for d in find(ctx, ITEMS, ItemID=item_id) if not uom or d.get("UnitOfMeasure") == uom]
+    for wanted in (org, defaults.CATALOG_ORG):
+        for doc in found:
+            if wanted and doc.get("OrganizationCode") == wanted:
+                return doc
+    return found[0] if found else None
+
+
 def count(ctx: Ctx, kind: Kind) -> int:
     if not stored(ctx, kind):
         return len(kind.initial(base(ctx)))
@@ -149,7 +182,7 @@ def flat(doc: Doc) -> dict[str, Any]:
 def search(
     ctx: Ctx,
     kind: Kind,
-    query: CompiledQuery,
+    query: Query,
     limit: int | None,
     view: Callable[[Doc], Mapping[str, Any]] = flat,
 ) -> tuple[list[Doc], bool]:
@@ -211,7 +244,7 @@ def _cut(docs: list[Doc], limit: int | None) -> tuple[list[Doc], bool]:
 
 
 def _ordered(
-    query: CompiledQuery, docs: list[Doc], view: Callable[[Doc], Mapping[str, Any]], limit: int | None
+    query: Query, docs: list[Doc], view: Callable[[Doc], Mapping[str, Any]], limit: int | None
 ) -> tuple[list[Doc], bool]:
     if query.order_by:
         docs = query.sort(docs, key_of=view)
