@@ -17,9 +17,20 @@ from sterling_mock.client.wire import Doc, as_list, from_json, to_json, to_xml
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.calls import agents, faults, throttle
 from sterling_mock.mock_server.calls.dispatch import Call
-from sterling_mock.mock_server.console import USER, ConsoleError, book, bp, fake, link, namespace, page, pipeline, views
-from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.console import (
+    USER,
+    ConsoleError,
+    book,
+    bp,
+    catalogue,
+    fake,
+    link,
+    namespace,
+    page,
+    pipeline,
+    views,
+)
+from sterling_mock.mock_server.domain import clock, statuses
 from sterling_mock.mock_server.store import journal
 
 JOURNAL_PAGE = 100
@@ -90,6 +101,8 @@ def order_detail(order_key: str) -> Response:
         "order.html",
         ns=ns,
         order=order,
+        customer=catalogue.customer_of(ns, order, api_doc),  # issue 23: the customer and items behind the order
+        catalogue=catalogue.items_of(ns, lines, api_doc),
         document_type=views.document_type(str(order.get("DocumentType", ""))),
         lines=[{**_line_view(line, descriptions), "node": views.line_node(line)} for line in lines],
         payments=as_list(_get(order, "PaymentMethods", "PaymentMethod")),
