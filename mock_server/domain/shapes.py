@@ -11,7 +11,8 @@ failing, ``sterling-mock repair`` drops it, and the store's invariants count it.
 
 A name is judged by its parent element: ``Reference`` is an attribute of ``HeaderCharge`` and an element of
 ``References``.  Under an element this table does not know, a name that is an element wherever it is known
-(``OrderLines``, ``Notes``, ``Item``...) must still be an element; other names are taken as given.
+(``OrderLines``, ``Notes``, ``Item``...) or ends in ``List`` must still be an element; other names are taken
+as given.
 """
 
 from __future__ import annotations
@@ -54,6 +55,10 @@ WRAPPERS = {
     "ShipmentLines": "ShipmentLine",
     "OrderHoldTypes": "OrderHoldType",
     "OrderReleases": "OrderRelease",
+    "CustomerContactList": "CustomerContact",
+    "CustomerAdditionalAddressList": "CustomerAdditionalAddress",
+    "CustomerPaymentMethodList": "CustomerPaymentMethod",
+    "ItemAliasList": "ItemAlias",
 }
 _WRAPPER_ATTRIBUTES = {
     "Notes": ("NumberOfNotes",),
@@ -149,6 +154,36 @@ _declare(
     ],
     ["OrderLines", "PersonInfoShipTo", "Extn", "Order"],
 )
+# master data (issue 23's catalogue and customers): the children their merges read as elements
+_declare(
+    "Item",
+    ["ItemID", "ItemKey", "UnitOfMeasure", "OrganizationCode", "ItemGroupCode"],
+    [
+        "PrimaryInformation",
+        "ClassificationCodes",
+        "InventoryParameters",
+        "ItemAliasList",
+        "Extn",
+        "AdditionalAttributeList",
+        "AlternateUOMList",
+        "Components",
+        "CategoryList",
+        "ComputedPrice",
+    ],
+)
+_declare(
+    "PrimaryInformation", ["Description", "ShortDescription", "ItemType", "Status", "DefaultProductClass"], []
+)
+_declare(
+    "Customer",
+    ["CustomerID", "CustomerKey", "CustomerType", "Status", "OrganizationCode"],
+    ["CustomerContactList", "Extn", "BuyerOrganization", "CustomerCurrencyList"],
+)
+_declare(
+    "CustomerContact",
+    ["CustomerContactID", "FirstName", "LastName", "EmailID", "DayPhone"],
+    ["CustomerAdditionalAddressList", "CustomerPaymentMethodList", "Extn"],
+)
 for _wrapper, _record in WRAPPERS.items():
     _declare(_wrapper, _WRAPPER_ATTRIBUTES.get(_wrapper, ()), [_record])
 
@@ -167,9 +202,16 @@ _TABLE: dict[str, dict[str, bool]] = {
 }
 
 
+def _wanted(table: dict[str, bool], name: str) -> bool | None:
+    """True (an element), False (an attribute) or None (taken as given); a name this table does not know
+    that ends in ``List`` is an element (Sterling's list wrappers: ``ItemAliasList``, ``CustomerContactList``)."""
+    wanted = table.get(name)
+    return True if wanted is None and name.endswith("List") else wanted
+
+
 def kind(parent: str, name: str) -> str | None:
     """``"attribute"``, ``"element"``, or None (not known: taken as given) for ``name`` under ``parent``."""
-    wanted = _TABLE.get(parent, _ALWAYS).get(name)
+    wanted = _wanted(_TABLE.get(parent, _ALWAYS), name)
     return None if wanted is None else "element" if wanted else "attribute"
 
 
@@ -182,7 +224,7 @@ def conform(root: str, doc: Doc) -> Doc:
     table = _TABLE.get(root, _ALWAYS)
     out: Doc | None = None
     for name, value in doc.items():
-        wanted = table.get(name)
+        wanted = _wanted(table, name)
         scalar = type(value) is str
         if wanted is not None and wanted is scalar:  # an element given as a string, or the reverse
             if out is None:
@@ -211,7 +253,7 @@ def clean(root: str, doc: Doc) -> bool:
     table = _TABLE.get(root, _ALWAYS)
     for name, value in doc.items():
         kind_of = type(value)
-        wanted = table.get(name)
+        wanted = _wanted(table, name)
         if kind_of is str:
             if wanted is True:
                 return False
@@ -242,7 +284,7 @@ def violations(root: str, doc: Any, path: str = "") -> list[str]:
     found: list[str] = []
     for name, value in doc.items():
         scalar = type(value) is str
-        wanted = table.get(name)
+        wanted = _wanted(table, name)
         if wanted is not None and wanted is scalar:
             found.append(f"{where}/@{name}" if scalar else f"{where}/{name}")
         elif scalar:
