@@ -1,5 +1,6 @@
 """Lifecycle figures (issue 4): orders walked Created -> Scheduled -> Released -> Included In Shipment ->
-Shipped in-process through ``Fake.invoke`` (the dispatcher every door calls), durable file store."""
+Shipped in-process through ``Fake.invoke`` (the dispatcher every door calls), durable file store; then
+(issue 25) a quarter as many put on hold, resolved, authorised, shipped (invoiced) and charged."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from sterling_mock.client.wire import from_json
 from sterling_mock.fixtures.builders import create_order_input
@@ -60,3 +62,38 @@ def run(report: Report, quick: bool, count: int = 0) -> None:
         report(f"lifecycle of {count:,} orders to Shipped (in-process)", f"{count / elapsed:.0f} orders/s")
         report("orders that reached Shipped", f"{shipped:,} of {count:,}")
         report("per lifecycle API call", f"{elapsed / calls * 1000:.2f} ms")
+        held_and_paid(fake, report, faker, max(count // 4, 1))
+
+
+def held_and_paid(fake: Fake, report: Report, faker: Any, count: int) -> None:
+    """Issue 25's steps on top of the walk: each order created on hold, the hold resolved (changeOrder),
+    authorised (processOrderPayments), walked to Shipped (invoiced on confirmation) and charged."""
+    hold = {"OrderHoldTypes": {"OrderHoldType": [{"HoldType": "FRAUD_HOLD", "ReasonText": "bench"}]}}
+    resolve = {"OrderHoldTypes": {"OrderHoldType": [{"HoldType": "FRAUD_HOLD", "Status": "1300"}]}}
+    keys = [
+        str(_call(fake, "createOrder", {**create_order_input(faker), **hold})["OrderHeaderKey"])
+        for _ in range(count)
+    ]
+    hold_time = pay_time = 0.0
+    started = time.perf_counter()
+    for key in keys:
+        mark = time.perf_counter()
+        _call(fake, "changeOrder", {"OrderHeaderKey": key, **resolve})
+        hold_time += time.perf_counter() - mark
+        mark = time.perf_counter()
+        _call(fake, "processOrderPayments", {"OrderHeaderKey": key})
+        pay_time += time.perf_counter() - mark
+        walk(fake, key)
+        mark = time.perf_counter()
+        _call(fake, "processOrderPayments", {"OrderHeaderKey": key})
+        pay_time += time.perf_counter() - mark
+    elapsed = time.perf_counter() - started
+    paid = sum(
+        1
+        for key in keys
+        if _call(fake, "getOrderDetails", {"OrderHeaderKey": key}).get("PaymentStatus") == "PAID"
+    )
+    report(f"held, resolved, paid and shipped: {count:,} orders", f"{count / elapsed:.0f} orders/s")
+    report("orders that reached PAID", f"{paid:,} of {count:,}")
+    report("hold resolved by changeOrder, per call", f"{hold_time / count * 1000:.2f} ms")
+    report("processOrderPayments (authorise, charge), per call", f"{pay_time / (2 * count) * 1000:.2f} ms")
