@@ -315,3 +315,18 @@ def test_common_code_hold_types_are_configured(strict_api: Api) -> None:
     assert value in [h["HoldType"] for h in as_list(listed["HoldType"])]
     order = {**ORDER, "EnterpriseCode": "Matrix-R", "OrderHoldTypes": {"OrderHoldType": [hold(value)]}}
     assert strict_api("createOrder", order)["OrderNo"]
+
+
+def test_lifecycle_agents_skip_held_orders(api: Api, client: Any) -> None:
+    held = create(api, OrderHoldTypes={"OrderHoldType": [hold("FRAUD_HOLD")]})
+    free = create(api)
+    moved = client.post("/_fake/agents/run", json={"steps": 3}).get_json()["moved"]
+    assert moved.get("1100->1500") == 1
+    assert details(api, held)["MaxOrderStatus"] == "1100"
+    assert details(api, free)["MaxOrderStatus"] == "3700"
+    api(
+        "changeOrder",
+        {"OrderHeaderKey": held, "OrderHoldTypes": {"OrderHoldType": [hold("FRAUD_HOLD", "1300")]}},
+    )
+    client.post("/_fake/agents/run", json={"steps": 3})
+    assert details(api, held)["MaxOrderStatus"] == "3700"  # moves on once resolved
