@@ -286,3 +286,21 @@ def test_control_plane_replaces_or_extends_the_catalogue(client: FlaskClient, ap
     for bad in ({}, {"items": "x"}, {"items": [{"ItemID": "NOORG"}]}, {"replace": "yes", "items": []}):
         assert client.put("/_fake/catalogue", json=bad).status_code == 400, bad
     assert client.get("/_fake/catalogue").json == before
+
+
+def test_manage_customer_by_natural_key_whatever_key_is_given(api: Api) -> None:
+    """A CustomerKey that names no customer beside an existing CustomerID changes that customer (fuzzer find)."""
+    before = api("getCustomerDetails", {"CustomerID": "CUST100001"}, root="Customer")
+    doc = {
+        "CustomerID": "CUST100001",
+        "OrganizationCode": before["OrganizationCode"],
+        "CustomerKey": "123",
+        "Status": "20",
+    }
+    out = api("manageCustomer", doc, root="Customer")
+    assert out["CustomerKey"] == before["CustomerKey"] and out["Status"] == "20"
+    made = api(
+        "manageCustomer", {"OrganizationCode": "Matrix-R", "CustomerID": "CUST900001"}, root="Customer"
+    )
+    fresh = api("manageCustomer", {"OrganizationCode": "Matrix-R"}, root="Customer")
+    assert fresh["CustomerID"] != made["CustomerID"]

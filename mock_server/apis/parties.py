@@ -122,14 +122,18 @@ def manage_customer(ctx: Ctx, doc: Doc) -> Output:
         records.remove(ctx, records.CUSTOMERS, str(old["CustomerKey"]))
         return _shaped(ctx, "Customer", customers.flat(old))
     key = str(old["CustomerKey"]) if old else ctx.new_key()
-    customer_id = (
-        str(old["CustomerID"])
-        if old
-        else present(doc, "CustomerID") or ctx.sequence_text("customer_id", 900001, "CUST{:06d}")
-    )
+    customer_id = str(old["CustomerID"]) if old else present(doc, "CustomerID") or _new_id(ctx, str(org))
     new = customers.merged(old, doc, key, customer_id, ctx.new_key)
     records.put(ctx, records.CUSTOMERS, new)
     return _shaped(ctx, "Customer", customers.details(new))
+
+
+def _new_id(ctx: Ctx, org: str) -> str:
+    """``CUST<n>`` from a sequence, skipping IDs a caller already gave a customer of the organization."""
+    while True:
+        candidate = ctx.sequence_text("customer_id", 900001, "CUST{:06d}")
+        if not records.find(ctx, records.CUSTOMERS, CustomerID=candidate, OrganizationCode=org):
+            return candidate
 
 
 def get_customer_list(ctx: Ctx, doc: Doc) -> Output:

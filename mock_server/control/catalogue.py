@@ -82,7 +82,7 @@ def put_catalogue() -> Response:
 
 def _item(ctx: Ctx, doc: Doc) -> Doc:
     _, _, _, uom = items.check(doc)
-    return items.merged(None, doc, str(doc.get("ItemKey") or ctx.new_key()), uom)
+    return items.merged(None, doc, ctx.new_key(), uom)  # keys are the fake's: a given one could collide
 
 
 def _customer(ctx: Ctx, doc: Doc) -> Doc:
@@ -90,4 +90,4 @@ def _customer(ctx: Ctx, doc: Doc) -> Doc:
     customer_id = str(doc.get("CustomerID") or "")
     if not customer_id or not doc.get("OrganizationCode"):
         raise ControlError(400, "INVALID_DOCUMENT", "every customer needs CustomerID and OrganizationCode")
-    return customers.merged(None, doc, str(doc.get("CustomerKey") or ctx.new_key()), customer_id, ctx.new_key)
+    return customers.merged(None, doc, ctx.new_key(), customer_id, ctx.new_key)

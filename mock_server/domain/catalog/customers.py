@@ -84,13 +84,10 @@ def find(ctx: Ctx, doc: Doc, *, required: bool = True) -> Doc | None:
         raise MandatoryMissing(
             "Give CustomerID (with OrganizationCode) or CustomerKey.", attributes={"Name": "CustomerID"}
         )
-    if customer_id is not None:
+    if customer_id is not None:  # the natural key decides; a CustomerKey beside it only narrows ties
         where = {"CustomerID": customer_id, **({"OrganizationCode": org} if org else {})}
-        found = [
-            d
-            for d in records.find(ctx, records.CUSTOMERS, **where)
-            if key is None or d.get("CustomerKey") == key
-        ]
+        found = records.find(ctx, records.CUSTOMERS, **where)
+        found = [d for d in found if d.get("CustomerKey") == key] or found
     else:
         found = search(ctx, compile_query({"CustomerKey": key or ""}, {"CustomerKey": "text"}), 1)[0]
     if found:
