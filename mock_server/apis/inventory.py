@@ -9,8 +9,9 @@ from decimal import Decimal
 from sterling_mock.client.wire import Doc, as_list, child
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import InvalidValue, MandatoryMissing
+from sterling_mock.mock_server.domain.availability import monitor
 from sterling_mock.mock_server.domain.context import Ctx, Output
-from sterling_mock.mock_server.domain.inventory import monitor, promising, sourcing, supply
+from sterling_mock.mock_server.domain.inventory import promising, sourcing, supply
 from sterling_mock.mock_server.domain.orders.model import qty_text
 from sterling_mock.mock_server.store.schema import inventory as sql
 

@@ -11,8 +11,9 @@ from flask import Response, request
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.control import body, bp, fake, invalid, json_response, namespace
 from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain.availability import monitor
 from sterling_mock.mock_server.domain.context import Ctx
-from sterling_mock.mock_server.domain.inventory import monitor, supply
+from sterling_mock.mock_server.domain.inventory import supply
 from sterling_mock.mock_server.domain.orders.model import qty_text
 from sterling_mock.mock_server.store.core import Tx
 from sterling_mock.mock_server.store.schema import inventory as sql

@@ -11,7 +11,7 @@ from sterling_mock.mock_server.base.errors import InvalidValue, MandatoryMissing
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.inventory import sourcing, supply
 from sterling_mock.mock_server.domain.inventory.sourcing import Assignment
-from sterling_mock.mock_server.domain.orders.model import qty_text
+from sterling_mock.mock_server.domain.inventory.supply import qty_text
 from sterling_mock.mock_server.store.schema import inventory as sql
 
 #: Attributes of ``Promise`` the answer echoes [OBS: findInventory answers the request's attributes].

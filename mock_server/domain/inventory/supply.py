@@ -94,6 +94,13 @@ def rows_of(ctx: Ctx, item_id: str | None = None, node: str | None = None) -> li
 # ------------------------------------------------------------------------------------------ values
 
 
+def qty_text(value: Decimal) -> str:
+    """A quantity as the order model writes it (no trailing zeros); kept here so inventory does not import
+    the order model, which imports inventory."""
+    normal = value.normalize()
+    return format(normal, "f") if normal != normal.to_integral() else str(int(normal))
+
+
 def quantity(doc: Doc, name: str, *, required: bool = True, negative: bool = False) -> Decimal:
     """A quantity attribute: a finite number below 10^15, not negative unless ``negative``."""
     raw = doc.get(name)

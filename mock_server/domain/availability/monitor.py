@@ -12,7 +12,7 @@ from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.domain.alerts import alerts
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.inventory import supply
-from sterling_mock.mock_server.domain.orders.model import qty_text
+from sterling_mock.mock_server.domain.inventory.supply import qty_text
 from sterling_mock.mock_server.store.core import Tx
 from sterling_mock.mock_server.store.schema import inventory as sql
 
