@@ -1,0 +1,59 @@
+"""The console's order page shows issue 25's records: holds, payment transactions, invoices, the return
+(receipts, the sales order it derives from) and alerts."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from sterling_mock.client.wire import as_list
+from tests.conftest import Api
+
+CONSOLE = "/_fake/console"
+ORDER = {
+    "EnterpriseCode": "DEFAULT",
+    "OrderLines": {
+        "OrderLine": [{"OrderedQty": "2", "Item": {"ItemID": "SKU1"}, "LinePriceInfo": {"UnitPrice": "10"}}]
+    },
+    "PaymentMethods": {"PaymentMethod": [{"PaymentType": "CREDIT_CARD", "CreditCardNo": "4111111111111111"}]},
+    "OrderHoldTypes": {"OrderHoldType": [{"HoldType": "FRAUD_HOLD", "ReasonText": "score 97"}]},
+}
+
+
+def test_order_page_shows_holds_payments_invoices_returns_and_alerts(api: Api, client: FlaskClient) -> None:
+    key = api("createOrder", ORDER)["OrderHeaderKey"]
+    text = client.get(f"{CONSOLE}/orders/{key}").data.decode()
+    assert "FRAUD_HOLD · active" in text and "score 97" in text and "ORDER_ON_HOLD" in text
+    api(
+        "changeOrder",
+        {
+            "OrderHeaderKey": key,
+            "OrderHoldTypes": {"OrderHoldType": [{"HoldType": "FRAUD_HOLD", "Status": "1300"}]},
+        },
+    )
+    api("processOrderPayments", {"OrderHeaderKey": key})
+    for call, root in (
+        ("scheduleOrder", "ScheduleOrder"),
+        ("releaseOrder", "ReleaseOrder"),
+        ("confirmShipment", "Shipment"),
+    ):
+        api(call, {"OrderHeaderKey": key}, root=root)
+    api("processOrderPayments", {"OrderHeaderKey": key})
+    text = client.get(f"{CONSOLE}/orders/{key}").data.decode()
+    assert "FRAUD_HOLD · resolved" in text and "resolved by admin" in text
+    assert "Payment · PAID" in text and "AUTHORIZATION 20.00" in text and "CHARGE 20.00" in text
+    assert "SHIPMENT · 20.00" in text
+    line = as_list(api("getOrderDetails", {"OrderHeaderKey": key})["OrderLines"]["OrderLine"])[0]
+    ret = api(
+        "createOrder",
+        {
+            "EnterpriseCode": "DEFAULT",
+            "DocumentType": "0003",
+            "DerivedFromOrderHeaderKey": key,
+            "OrderLines": {
+                "OrderLine": [{"OrderedQty": "1", "DerivedFromOrderLineKey": line["OrderLineKey"]}]
+            },
+        },
+    )
+    api("startReceipt", {"Shipment": {"OrderHeaderKey": ret["OrderHeaderKey"]}}, root="Receipt")
+    text = client.get(f"{CONSOLE}/orders/{ret['OrderHeaderKey']}").data.decode()
+    assert f"order {key}" in text and "Receipt Open" in text
