@@ -30,181 +30,28 @@ GENERATED_ITEMS = 300
 GENERATED_CUSTOMERS = 300
 IMAGE_BASE = "https://images.example.com/catalog"
 
-#: (family, noun, department, price range, weight in lb, brands, sizes)
-FAMILIES: tuple[tuple[str, str, str, tuple[int, int], str, tuple[str, ...], tuple[str, ...]], ...] = (
-    (
-        "SHOE",
-        "Running Shoe",
-        "Footwear",
-        (5900, 18900),
-        "1.8",
-        ("Stride", "Trailhead", "Velo"),
-        ("8", "9", "10", "11"),
-    ),
-    (
-        "TEE",
-        "Cotton T-Shirt",
-        "Apparel",
-        (999, 3499),
-        "0.4",
-        ("Basics Co", "Harbor", "Loom"),
-        ("S", "M", "L", "XL"),
-    ),
-    (
-        "JKT",
-        "Rain Jacket",
-        "Apparel",
-        (4900, 24900),
-        "1.2",
-        ("Northpeak", "Harbor", "Cirrus"),
-        ("S", "M", "L", "XL"),
-    ),
-    (
-        "BAG",
-        "Travel Backpack",
-        "Bags",
-        (3900, 15900),
-        "2.1",
-        ("Voyage", "Northpeak", "Carryall"),
-        ("20L", "30L"),
-    ),
-    ("HDP", "Wireless Headphones", "Electronics", (2900, 34900), "0.6", ("Sonik", "Aural", "Pulse"), ("",)),
-    ("LMP", "Desk Lamp", "Home", (1999, 12900), "3.0", ("Lumen", "Brightside", "Arc"), ("",)),
-    (
-        "MUG",
-        "Ceramic Mug",
-        "Kitchen",
-        (699, 2499),
-        "0.9",
-        ("Hearth", "Kiln & Co", "Morning"),
-        ("12oz", "16oz"),
-    ),
-    (
-        "WCH",
-        "Smart Watch",
-        "Electronics",
-        (9900, 44900),
-        "0.3",
-        ("Pulse", "Chrono", "Aural"),
-        ("40mm", "44mm"),
-    ),
+WORDS_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "catalogue.json"
+_WORDS = json.loads(WORDS_FILE.read_text(encoding="utf-8"))
+#: (family, noun, department, price range in cents, weight in lb, brands, sizes)
+FAMILIES: tuple[tuple[str, str, str, tuple[int, int], str, tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    (f[0], f[1], f[2], (int(f[3][0]), int(f[3][1])), f[4], tuple(f[5]), tuple(f[6]))
+    for f in _WORDS["families"]
 )
-COLOURS = ("Black", "White", "Navy", "Grey", "Red", "Olive", "Sand", "Blue", "Green", "Charcoal")
-FIRST = (
-    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara Richard Susan Joseph "
-    "Jessica Thomas Sarah Charles Karen Daniel Nancy Matthew Lisa Anthony Betty Mark Sandra Paul Ashley Steven "
-    "Emily Andrew Kimberly Joshua Donna Kevin Michelle Brian Carol George Amanda Olivia Liam Sofia Noah Emma"
-).split()
-LAST = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez Gonzalez Wilson "
-    "Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris Sanchez Clark Ramirez Lewis "
-    "Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill Flores Green Adams Nelson Baker Hall"
-).split()
-STREETS = (
-    "Main St",
-    "Oak Ave",
-    "Maple Dr",
-    "Cedar Ln",
-    "Park Ave",
-    "Elm St",
-    "Washington Blvd",
-    "Lake Rd",
-    "Hillcrest Dr",
-    "Sunset Blvd",
-    "River Rd",
-    "Church St",
-    "Highland Ave",
-    "Pine St",
-    "Meadow Ln",
-)
+COLOURS: tuple[str, ...] = tuple(_WORDS["colours"])
+FIRST: list[str] = list(_WORDS["first_names"])
+LAST: list[str] = list(_WORDS["last_names"])
+STREETS: tuple[str, ...] = tuple(_WORDS["streets"])
 #: (city, state, zip prefix, latitude, longitude)
-CITIES = (
-    ("New York", "NY", "100", "40.7128", "-74.0060"),
-    ("Brooklyn", "NY", "112", "40.6782", "-73.9442"),
-    ("Boston", "MA", "021", "42.3601", "-71.0589"),
-    ("Philadelphia", "PA", "191", "39.9526", "-75.1652"),
-    ("Newark", "NJ", "071", "40.7357", "-74.1724"),
-    ("Atlanta", "GA", "303", "33.7490", "-84.3880"),
-    ("Miami", "FL", "331", "25.7617", "-80.1918"),
-    ("Chicago", "IL", "606", "41.8781", "-87.6298"),
-    ("Columbus", "OH", "432", "39.9612", "-82.9988"),
-    ("Detroit", "MI", "482", "42.3314", "-83.0458"),
-    ("Dallas", "TX", "752", "32.7767", "-96.7970"),
-    ("Austin", "TX", "787", "30.2672", "-97.7431"),
-    ("Denver", "CO", "802", "39.7392", "-104.9903"),
-    ("Phoenix", "AZ", "850", "33.4484", "-112.0740"),
-    ("Los Angeles", "CA", "900", "34.0522", "-118.2437"),
-    ("San Diego", "CA", "921", "32.7157", "-117.1611"),
-    ("San Francisco", "CA", "941", "37.7749", "-122.4194"),
-    ("Seattle", "WA", "981", "47.6062", "-122.3321"),
-    ("Portland", "OR", "972", "45.5152", "-122.6784"),
-    ("Minneapolis", "MN", "554", "44.9778", "-93.2650"),
-)
-COMPANIES = (
-    "Acme Supply",
-    "Globe Hospitality",
-    "Summit Schools",
-    "Pioneer Health",
-    "Riverside Hotels",
-    "Blue Harbor Events",
-    "Keystone Gyms",
-    "Evergreen Offices",
-    "Atlas Logistics",
-    "Brightway Retail",
-)
-CLASSES = ("STANDARD", "STANDARD", "SILVER", "GOLD", "PLATINUM")
-CARDS = ("VISA", "MASTERCARD", "AMEX", "DISCOVER")
+CITIES: tuple[tuple[str, ...], ...] = tuple(tuple(c) for c in _WORDS["cities"])
+COMPANIES: tuple[str, ...] = tuple(_WORDS["companies"])
+CLASSES: tuple[str, ...] = tuple(_WORDS["classes"])
+CARDS: tuple[str, ...] = tuple(_WORDS["cards"])
 ENTERPRISES = ("Matrix-R", "Aurora", "NorthWind", "Globex")
-
 #: CodeType -> [(CodeValue, short description, long description)], seeded for every organization.
 #: ``ORDER_HOLD_TYPE`` lists the hold types orders may carry (issue 25 reads them) [INF: real instances keep
 #: hold types in their own configuration; common codes are where integrators look them up].
 COMMON_CODES: dict[str, list[tuple[str, str, str]]] = {
-    "YCD_CANCEL_REASON": [
-        ("CUSTOMER_REQUEST", "Customer request", "The customer asked to cancel"),
-        ("OUT_OF_STOCK", "Out of stock", "No node can supply the item"),
-        ("FRAUD", "Suspected fraud", "Cancelled after a fraud review"),
-        ("PRICE_ERROR", "Pricing error", "The order was priced wrongly"),
-        ("DUPLICATE", "Duplicate order", "The order was placed twice"),
-    ],
-    "YCD_RETURN_REASON": [
-        ("DAMAGED", "Damaged", "Arrived damaged"),
-        ("WRONG_ITEM", "Wrong item", "A different item was shipped"),
-        ("TOO_SMALL", "Too small", "Size too small"),
-        ("TOO_LARGE", "Too large", "Size too large"),
-        ("NOT_AS_DESCRIBED", "Not as described", "The item does not match its description"),
-    ],
-    "ORDER_MODIFICATION_REASON": [
-        ("ADDRESS_CHANGE", "Address change", "The customer changed the ship-to address"),
-        ("QTY_CHANGE", "Quantity change", "The customer changed a quantity"),
-        ("APPEASEMENT", "Appeasement", "A goodwill adjustment"),
-    ],
-    "ORDER_HOLD_TYPE": [
-        ("FRAUD_CHECK", "Fraud check", "Held until the fraud review passes"),
-        ("PAYMENT_HOLD", "Payment hold", "Held until the payment is authorised"),
-        ("ADDRESS_VERIFICATION", "Address verification", "Held until the address is verified"),
-        ("CREDIT_LIMIT", "Credit limit", "Held: the buyer is over its credit limit"),
-        ("MANUAL_REVIEW", "Manual review", "Held for a customer-service review"),
-    ],
-    "CARRIER_SERVICE": [
-        ("UPSN_GROUND", "UPS Ground", "UPS Ground, 3-5 business days"),
-        ("FEDX_2DAY", "FedEx 2Day", "FedEx 2Day"),
-        ("USPS_PRIORITY", "USPS Priority", "USPS Priority Mail"),
-        ("DHLE_EXPRESS", "DHL Express", "DHL Express Worldwide"),
-    ],
-    "ORDER_TYPE": [
-        ("STANDARD", "Standard", "A standard sales order"),
-        ("EXPRESS", "Express", "Shipped with an express service"),
-        ("GIFT", "Gift", "A gift order (no prices on the packing slip)"),
-        ("MARKETPLACE", "Marketplace", "Placed through a marketplace"),
-    ],
-    "ENTRY_TYPE": [
-        ("WEB", "Web", "Web store"),
-        ("CALL_CENTER", "Call center", "Call center"),
-        ("STORE", "Store", "In store"),
-        ("MOBILE_APP", "Mobile app", "Mobile app"),
-        ("MARKETPLACE", "Marketplace", "Marketplace"),
-    ],
+    code_type: [(v[0], v[1], v[2]) for v in values] for code_type, values in _WORDS["common_codes"].items()
 }
 
 
