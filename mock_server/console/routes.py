@@ -7,7 +7,8 @@ so the package importing them back would be a cycle).
 from __future__ import annotations
 
 from sterling_mock.mock_server.console import actions, bp, pages
+from sterling_mock.mock_server.console import inventory  # issue 24
 
-ROUTE_MODULES = (pages, actions)
+ROUTE_MODULES = (pages, actions, inventory)
 
 __all__ = ["ROUTE_MODULES", "bp"]
