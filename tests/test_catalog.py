@@ -275,3 +275,20 @@ def test_reset_brings_the_defaults_back(client: FlaskClient, api: Api) -> None:
     assert api.error("getItemDetails", {"ItemID": "SHOE-100"}, root="Item")[1]["ErrorCode"] == "YCM0033"
     assert client.post("/_fake/reset", json={}).status_code == 200
     assert api("getItemDetails", {"ItemID": "SHOE-100"}, root="Item")["ItemID"] == "SHOE-100"
+
+
+def test_strict_master_data_knows_the_catalogue() -> None:
+    from sterling_mock.mock_server.base.settings import Settings
+    from sterling_mock.mock_server.doors.app import create_app
+
+    strict = Api(create_app(Settings(db=":memory:", demo_orders=0, strict_master_data=True)).test_client())
+
+    def order(item: dict[str, str]) -> Any:
+        doc = {"EnterpriseCode": "Matrix-R", "OrderLines": {"OrderLine": [{"OrderedQty": "1", "Item": item}]}}
+        return strict.raw("createOrder", doc)
+
+    assert order({"ItemID": "SHOE-200", "UnitOfMeasure": "EACH"}).status_code == 200  # a generated item
+    assert _error_of(order({"ItemID": "KIT-1"}))["ErrorCode"] == "YCM0033"
+    assert manage(strict, NEW_ITEM) == 204
+    assert order({"ItemID": "KIT-1", "UnitOfMeasure": "EACH"}).status_code == 200
+    assert _error_of(order({"ItemID": "KIT-1", "UnitOfMeasure": "CASE"}))["ErrorCode"] == "YCM0033"
