@@ -304,3 +304,20 @@ def test_manage_customer_by_natural_key_whatever_key_is_given(api: Api) -> None:
     )
     fresh = api("manageCustomer", {"OrganizationCode": "Matrix-R"}, root="Customer")
     assert fresh["CustomerID"] != made["CustomerID"]
+
+
+def test_customer_json_arrays_and_snapshot_round_trip(client: FlaskClient, api: Api) -> None:
+    api("manageCustomer", CONSUMER, root="Customer")
+    headers = {**BASIC, "Content-Type": "application/json"}
+    body = client.post(
+        "/smcfs/restapi/invoke/getCustomerDetails", data='{"CustomerID":"C-NEW"}', headers=headers
+    ).data.decode()
+    assert '"CustomerContact":[{' in body and '"CustomerAdditionalAddress":[{' in body
+    snapshot = client.get("/_fake/state").json
+    assert client.post("/_fake/reset", json={}).status_code == 200
+    assert (
+        api.error("getCustomerDetails", {"CustomerID": "C-NEW"}, root="Customer")[1]["ErrorCode"]
+        == "MOCK0900"
+    )
+    assert client.put("/_fake/state", json=snapshot).status_code < 300
+    assert api("getCustomerDetails", {"CustomerID": "C-NEW"}, root="Customer")["CustomerID"] == "C-NEW"
