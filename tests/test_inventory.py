@@ -439,3 +439,61 @@ def test_master_data_supply_is_the_starting_point_and_reset_restores_it(api: Api
     assert onhand(api, "SHOE-100") == "1"
     ctl.ok("POST", "reset", {})
     assert onhand(api, "SHOE-100") == "500"
+
+
+INTEROP = [
+    (
+        "adjustInventory",
+        "Items",
+        {"Item": [{"ItemID": ITEM, "ShipNode": "DC_EAST", "Quantity": "9"}]},
+        "Output",
+    ),
+    ("getInventorySupply", "InventorySupply", {"ItemID": ITEM}, "Item"),
+    ("getATP", "GetATP", {"ItemID": ITEM}, "InventoryInformation"),
+    ("getAvailableInventory", "Promise", promise(line("1")), "Promise"),
+    ("findInventory", "Promise", promise(line("1")), "Promise"),
+    (
+        "reserveAvailableInventory",
+        "Promise",
+        {**promise(line("1")), "ReservationParameters": {"ReservationID": "I-1"}},
+        "Promise",
+    ),
+    ("cancelReservation", "CancelReservation", {"ReservationID": "I-1"}, "Output"),
+    ("monitorItemAvailability", "MonitorItemAvailability", {"ItemID": ITEM}, "MonitorItemAvailability"),
+]
+
+
+def test_every_api_through_the_interop_servlet(client: FlaskClient) -> None:
+    from tests.test_interop import java_call
+
+    for api_name, root, doc, answer in INTEROP:
+        assert from_xml(java_call(client, api_name, root, doc))[0] == answer, api_name
+    body = java_call(client, "cancelReservation", "CancelReservation", {"ReservationID": "I-1"}).decode()
+    assert "MOCK0900" in body  # a classic error document, HTTP 200, as the servlet answers errors
+
+
+def test_a_refused_reservation_reserves_nothing(api: Api, ctl: Ctl, fmt: str) -> None:
+    adjust(api, Quantity="10")
+    doc = {**promise(line("4"), {"LineId": "2", "ItemID": ITEM, "RequiredQty": "-4"})}
+    _, error = api.error("reserveAvailableInventory", doc, fmt, root="Promise")
+    assert error["ErrorCode"] == "MOCK0101"
+    assert available(ctl)["Available"] == "10"
+    _, error = api.error("cancelReservation", {"ReservationID": ""}, fmt, root="CancelReservation")
+    assert error["ErrorCode"] == "MOCK0100"
+
+
+def test_strict_inventory_backorders_an_item_without_supply(api: Api, ctl: Ctl, fmt: str) -> None:
+    ctl.ok("PUT", "inventory", {"strict": True})
+    key = api("createOrder", order("2", "SHOE-100"), fmt)["OrderHeaderKey"]  # 500 at DC_EAST
+    schedule(api, key, fmt)
+    assert rows(details(api, key)) == [("1500", "2.00")]
+    api(
+        "manageItem",
+        {"Item": [{"ItemID": "NEW-1", "OrganizationCode": "Matrix-R", "UnitOfMeasure": "EACH"}]},
+        root="ItemList",
+    )
+    key = api("createOrder", order("2", "NEW-1"), fmt)["OrderHeaderKey"]  # in the catalogue, no supply
+    schedule(api, key, fmt)
+    assert rows(details(api, key)) == [("1300", "2.00")]
+    ctl.ok("PUT", "inventory", {"strict": None})
+    assert ctl.ok("GET", "inventory")["strict"] is False
