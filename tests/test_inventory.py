@@ -441,7 +441,7 @@ def test_master_data_supply_is_the_starting_point_and_reset_restores_it(api: Api
     assert onhand(api, "SHOE-100") == "500"
 
 
-INTEROP = [
+INTEROP: list[tuple[str, str, dict[str, Any], str]] = [
     (
         "adjustInventory",
         "Items",
