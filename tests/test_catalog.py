@@ -292,3 +292,35 @@ def test_strict_master_data_knows_the_catalogue() -> None:
     assert manage(strict, NEW_ITEM) == 204
     assert order({"ItemID": "KIT-1", "UnitOfMeasure": "EACH"}).status_code == 200
     assert _error_of(order({"ItemID": "KIT-1", "UnitOfMeasure": "CASE"}))["ErrorCode"] == "YCM0033"
+
+
+def test_master_data_file_replaces_the_generated_catalogue(tmp_path: Any) -> None:
+    from sterling_mock.mock_server.base.settings import Settings
+    from sterling_mock.mock_server.doors.app import create_app
+
+    data = json.loads(
+        (
+            __import__("pathlib").Path(__file__).parent.parent / "mock_server" / "data" / "masterdata.json"
+        ).read_text()
+    )
+    data["items"] = [{"ItemID": "ONLY-ITEM", "ItemDesc": "The only item", "UnitPrice": "5.00"}]
+    data["customers"] = [{"CustomerID": "ONLY-CUSTOMER", "OrganizationCode": "Aurora", "CustomerType": "01"}]
+    data["commonCodes"] = [
+        {"CodeType": "ORDER_HOLD_TYPE", "CodeValue": "VIP_REVIEW", "OrganizationCode": "Aurora"}
+    ]
+    data["catalogue"] = {"items": 0, "customers": 0}
+    path = tmp_path / "md.json"
+    path.write_text(json.dumps(data))
+    own = Api(create_app(Settings(db=":memory:", demo_orders=0, master_data_file=str(path))).test_client())
+    assert [i["ItemID"] for i in items(own("getItemList", {}, root="Item"))] == ["ONLY-ITEM"]
+    item = own("getItemDetails", {"ItemID": "ONLY-ITEM"}, root="Item")
+    assert (
+        item["PrimaryInformation"]["Description"] == "The only item"
+        and item["ComputedPrice"]["ListPrice"] == "5.00"
+    )
+    listed = own("getCustomerList", {}, root="Customer")
+    assert [c["CustomerID"] for c in as_list(listed["Customer"])] == ["ONLY-CUSTOMER"]
+    codes = own(
+        "getCommonCodeList", {"CodeType": "ORDER_HOLD_TYPE", "OrganizationCode": "Aurora"}, root="CommonCode"
+    )
+    assert "VIP_REVIEW" in {c["CodeValue"] for c in as_list(codes["CommonCode"])}
