@@ -330,3 +330,11 @@ def test_lifecycle_agents_skip_held_orders(api: Api, client: Any) -> None:
     )
     client.post("/_fake/agents/run", json={"steps": 3})
     assert details(api, held)["MaxOrderStatus"] == "3700"  # moves on once resolved
+
+
+def test_a_deleted_orders_holds_are_not_listed(api: Api) -> None:
+    key = create(api, OrderHoldTypes={"OrderHoldType": [hold("FRAUD_HOLD")]})
+    api("deleteOrder", {"OrderHeaderKey": key})
+    assert (
+        api("getOrderHoldTypeList", {"Status": "1100"}, root="OrderHoldType")["TotalOrderHoldTypeList"] == "0"
+    )

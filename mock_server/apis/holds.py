@@ -50,7 +50,13 @@ def get_order_hold_type_list(ctx: Ctx, doc: Doc) -> Output:
         filters = {k: v for k, v in doc.items() if k not in ("OrderNo", "EnterpriseCode", "DocumentType")}
     else:
         status = present(doc, "Status") if present(doc, "StatusQryType") in (None, "EQ") else None
-        views = aftercare.of_kind(ctx.tx, ctx.ns, "hold", status)
+        found = aftercare.of_kind(ctx.tx, ctx.ns, "hold", status)
+        alive: dict[str, bool] = {}  # a deleted order's holds are not listed
+        views = [
+            h
+            for h in found
+            if alive.setdefault(h["OrderHeaderKey"], ctx.tx.order_exists(ctx.ns, h["OrderHeaderKey"]))
+        ]
         filters = doc
     return listing.answer(ctx, filters, HOLD_FIELDS, "OrderHoldType", "OrderHoldTypeKey", views)
 
