@@ -12,14 +12,7 @@ from flask import Flask
 
 from sterling_mock.client.wire import (
     as_list,
-    from_json,
-    from_xml,
-    is_list_child,
-    to_json,
-    to_jsonable,
-    to_xml,
 )
-from sterling_mock.mock_server.domain import statuses
 from tests.conftest import Api
 from tests.test_lists import at
 
@@ -27,44 +20,6 @@ Doc = dict[str, Any]
 
 
 # ------------------------------------------------------------------------------------------ the JSON array rule
-
-
-@pytest.mark.parametrize(
-    ("parent", "child", "expected"),
-    [
-        ("Order", "Order", False),  # named like its parent: an object
-        ("Extn", "Extn", False),
-        ("OrderList", "Order", True),  # the parent's name starts with the child's: an array
-        ("OrderAudit", "Order", True),
-        ("Orders", "Order", True),
-        ("Order", "OrderList", False),  # the other way round: an object
-        ("ShipmentLines", "ShipmentLine", True),
-        ("Shipment", "ShipmentLines", False),
-        ("Modifications", "Modification", True),
-        ("Order", "Modification", True),  # always an array, whatever its parent
-    ],
-)
-def test_is_list_child(parent: str, child: str, expected: bool) -> None:
-    assert is_list_child(parent, child) is expected
-
-
-def test_a_child_named_like_its_parent_is_an_object_in_json() -> None:
-    doc = {"Extn": {"ExtnA": "1", "Extn": {"ExtnB": "2"}}}
-    assert json.loads(to_json("Order", doc)) == {"Extn": {"ExtnA": "1", "Extn": {"ExtnB": "2"}}}
-    assert to_jsonable("Order", {"Order": {"OrderNo": "1"}}) == {"Order": {"OrderNo": "1"}}
-    # and one repeated child named like its parent stays an array of the items given
-    both = to_jsonable("Order", {"Order": [{"OrderNo": "1"}, {"OrderNo": "2"}]})
-    assert both == {"Order": [{"OrderNo": "1"}, {"OrderNo": "2"}]}
-
-
-def test_single_list_children_are_arrays_and_values_strings() -> None:
-    out = to_jsonable(
-        "OrderList", {"TotalOrderList": "1", "Order": {"OrderNo": "1", "PriceInfo": {"A": "2"}}}
-    )
-    assert out == {"TotalOrderList": "1", "Order": [{"OrderNo": "1", "PriceInfo": {"A": "2"}}]}
-    one_item_list = to_jsonable("Order", {"PriceInfo": [{"A": "2"}]})
-    assert one_item_list == {"PriceInfo": {"A": "2"}}  # a list of one, not a list child: an object
-    assert to_jsonable("Order", {"A": None, "B": 3}) == {"B": "3"}  # None is left out, others become strings
 
 
 def test_a_child_named_like_its_parent_over_http(api: Api, fmt: str) -> None:
@@ -89,20 +44,6 @@ def test_a_child_named_like_its_parent_over_http(api: Api, fmt: str) -> None:
         assert output == {"OrderNo": "MUT-1", "Extn": {"ExtnA": "1", "Extn": {"ExtnB": "2"}}}
     else:
         assert b'<Extn ExtnA="1"><Extn ExtnB="2"/></Extn>' in response.data
-
-
-def test_json_and_xml_read_alike() -> None:
-    text = '{"OrderNo":"1","OrderLines":{"OrderLine":[{"PrimeLineNo":"1"}]},"Flag":true,"Qty":2}'
-    doc = from_json(text)
-    assert doc == {
-        "OrderNo": "1",
-        "OrderLines": {"OrderLine": [{"PrimeLineNo": "1"}]},
-        "Flag": "Y",
-        "Qty": "2",
-    }
-    root, again = from_xml(to_xml("Order", doc))
-    assert root == "Order"
-    assert again["OrderNo"] == "1" and as_list(again["OrderLines"]["OrderLine"]) == [{"PrimeLineNo": "1"}]
 
 
 # ------------------------------------------------------------------------------------------ QryType boundaries
@@ -186,51 +127,6 @@ def test_complex_query_boundaries_match_the_plain_filter(api: Api, dated: dict[s
 
 
 # ------------------------------------------------------------------------------------------ status widths
-
-
-@pytest.mark.parametrize(
-    ("low", "high"),
-    [
-        ("3200.9", "3200.10"),
-        ("3200", "3200.1"),
-        ("3200.10", "3350"),
-        ("3700.01", "3700.02"),
-        ("3700.02", "3900"),
-        ("999", "1000"),
-        ("1100", "1500"),
-    ],
-)
-def test_status_codes_order_segment_by_segment(low: str, high: str) -> None:
-    assert statuses.sort_key(low) < statuses.sort_key(high)
-    assert statuses.min_max([(high, 1), (low, 2)]) == (low, high)
-
-
-def test_sort_key_and_base_of_written_out() -> None:
-    assert statuses.sort_key("3200.10") == "00003200.00000010"
-    assert statuses.sort_key("3200.9") == "00003200.00000009"
-    assert statuses.sort_key("x") == "00000000"
-    assert statuses.base_of("3200.10") == "3200" and statuses.base_of("3700.01.5") == "3700"
-    assert statuses.is_code("3200.10") and not statuses.is_code("3200.") and not statuses.is_code("")
-
-
-def test_min_max_rules_written_out() -> None:
-    assert statuses.min_max([]) == ("1100", "1100")
-    assert statuses.min_max([("3700", 0), ("1500", 1)]) == ("1500", "1500")  # no quantity, no status
-    assert statuses.min_max([("9000", 2), ("1100", 1)]) == ("1100", "1100")  # cancelled counts only alone
-    assert statuses.min_max([("9000", 2)]) == ("9000", "9000")
-    pipeline = statuses.Pipelines.default().get("0001")
-    assert statuses.status_text(pipeline, "3200", "3700") == "Partially Shipped"
-    assert statuses.status_text(pipeline, "3700", "3700") == "Shipped"
-    assert statuses.status_text(pipeline, "3200.10", "3200.10") == "3200.10"  # undescribed: the code
-
-
-def test_moves_between_sub_statuses_and_their_base() -> None:
-    pipeline = statuses.Pipelines.default().get("0001")
-    assert pipeline.allows("3200", "3200.10") and pipeline.allows("3200.10", "3200.9")
-    assert pipeline.allows("3200.10", "3700")  # a sub-status moves as its base does
-    assert not pipeline.allows("3200.10", "3200.10") and not pipeline.allows("9000", "1100")
-    assert not pipeline.allows("3700", "1100")
-    assert pipeline.codes()[:3] == ["1000", "1100", "1200"] and pipeline.codes()[-1] == "9000"
 
 
 def test_sub_statuses_of_two_widths_over_http(app: Flask, api: Api, fmt: str) -> None:
