@@ -32,7 +32,10 @@ def _item(line: Doc) -> str:
 
 
 def sync(ctx: Ctx, order: Doc, *, insert: bool) -> None:
-    """On every order save, in its transaction (so a cancellation frees its quantity at once)."""
+    """On every order save, in its transaction (so a cancellation frees its quantity at once).  Sales orders
+    only [INF: a return's receipt does not put supply back; transfer and purchase orders hold none]."""
+    if str(order.get("DocumentType") or "0001") != "0001":
+        return
     demand: dict[tuple[str, str], float] = {}
     shipped: dict[tuple[str, str], float] = {}
     waiting: list[tuple[Doc, Decimal]] = []
