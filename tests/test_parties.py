@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask.testing import FlaskClient
 
@@ -321,3 +322,26 @@ def test_customer_json_arrays_and_snapshot_round_trip(client: FlaskClient, api: 
     )
     assert client.put("/_fake/state", json=snapshot).status_code < 300
     assert api("getCustomerDetails", {"CustomerID": "C-NEW"}, root="Customer")["CustomerID"] == "C-NEW"
+
+
+def test_nextpage_walks_every_node_once(api: Api, fmt: str) -> None:
+    """getPage NEXTPAGE names the last node by ShipnodeKey (not OwnerKey, which several nodes share)."""
+    seen: list[str] = []
+    previous: dict[str, Any] = {}
+    for _ in range(10):
+        doc = {
+            "PageSize": "2",
+            "PaginationStrategy": "NEXTPAGE",
+            "API": {"Name": "getShipNodeList", "Input": {"ShipNode": {}}},
+        }
+        if previous:
+            doc["PreviousPage"] = previous
+        page = api("getPage", doc, fmt, root="Page")
+        seen += [n["ShipNode"] for n in as_list((page["Output"]["ShipNodeList"]).get("ShipNode"))]
+        if page["IsLastPage"] == "Y":
+            break
+        previous = {"LastRecord": page["LastRecord"]}
+    everything = [
+        n["ShipNode"] for n in as_list(api("getShipNodeList", {}, fmt, root="ShipNode")["ShipNode"])
+    ]
+    assert seen == everything

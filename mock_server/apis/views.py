@@ -115,7 +115,9 @@ def get_shipment_line_list(ctx: Ctx, doc: Doc) -> Output:
         for line in as_list((shipment.get("ShipmentLines") or {}).get("ShipmentLine")):
             flat = {k: v for k, v in line.items() if isinstance(v, str)}
             flat["Quantity"] = render.qty(str(line.get("Quantity", "0")), ctx.settings)
-            view = {**{k: header[k] for k in ("ShipmentKey", "ShipmentNo", "ShipNode")}, **flat}
+            # ShipmentLineKey first: getPage's LastRecord names a line by the first *Key attribute
+            view = {"ShipmentLineKey": flat.get("ShipmentLineKey", "")}
+            view.update({**{k: header[k] for k in ("ShipmentKey", "ShipmentNo", "ShipNode")}, **flat})
             if query.matches({**view, "Status": header["Status"]}):
                 views.append({**view, "Shipment": header})
     views = query.sort(views)

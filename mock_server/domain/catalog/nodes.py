@@ -69,11 +69,11 @@ def ship_node(ctx: Ctx, node: dict[str, Any], owners: dict[str, dict[str, Any]])
     """A ShipNode as getShipNodeList answers it [DOC]."""
     code = str(node["ShipNode"])
     owner = str(node.get("OwnerKey", ""))
-    out: Doc = {k: str(node.get(k, "")) for k in NODE_ATTRS}
+    out: Doc = {"ShipnodeKey": code}  # the first *Key: getPage's LastRecord names the node by it
+    out.update({k: str(node.get(k, "")) for k in NODE_ATTRS})
     store = str(node.get("NodeType", "")).lower() == "store"
     out.update(
         {
-            "ShipnodeKey": code,
             "NodeOrgCode": code,
             "ShippingNode": "Y",
             "ReceivingNode": "Y",
