@@ -103,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_server_options(seed)
 
     repair = sub.add_parser(
-        "repair", help="list the stored records a read cannot take (written by an older version) and repair them"
+        "repair",
+        help="list the stored records a read cannot take (written by an older version) and repair them",
     )
     repair.add_argument("--dry-run", action="store_true", help="only list them")
     _add_server_options(repair)
@@ -136,8 +137,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"warning: binding {settings.host}: the fake and its control plane are reachable from the network",
             file=sys.stderr,
         )
+    settings = _shareable(settings)
     serve(settings, quiet=args.quiet)
     return 0
+
+
+MEMORY_URLS = (":memory:", "sqlite://", "sqlite:///", "sqlite:///:memory:")
+
+
+def _shareable(settings: Settings) -> Settings:
+    """An in-memory store lives in one process, and the server's workers are processes: ``serve --db :memory:``
+    serves from a temporary file instead, removed when the server exits (as ephemeral as asked, and shared)."""
+    if settings.db.strip() not in MEMORY_URLS:
+        return settings
+    import atexit
+    import dataclasses
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="sterling-mock-")
+    atexit.register(shutil.rmtree, folder, True)
+    print(
+        "note: an in-memory store cannot be shared by the server's worker processes; "
+        f"serving from a temporary store removed on exit ({folder})",
+        file=sys.stderr,
+    )
+    return dataclasses.replace(settings, db=os.path.join(folder, "store.db"))
 
 
 def _stubs(path: str | None) -> str | None:
