@@ -338,3 +338,14 @@ def test_a_deleted_orders_holds_are_not_listed(api: Api) -> None:
     assert (
         api("getOrderHoldTypeList", {"Status": "1100"}, root="OrderHoldType")["TotalOrderHoldTypeList"] == "0"
     )
+
+
+def test_change_order_status_respects_holds(api: Api) -> None:
+    key = create(api, OrderHoldTypes={"OrderHoldType": [hold("FRAUD_HOLD")]})
+    move = {"OrderHeaderKey": key, "BaseDropStatus": "1500", "TransactionId": "SCHEDULE.0001"}
+    _, error = api.error("changeOrderStatus", move, root="OrderStatusChange")
+    assert error["ErrorCode"] == "MOCK0700"
+    api(
+        "changeOrderStatus", {**move, "BaseDropStatus": "1300"}, root="OrderStatusChange"
+    )  # backorder: allowed
+    assert details(api, key)["MaxOrderStatus"] == "1300"

@@ -8,13 +8,13 @@ from typing import Any
 from sterling_mock.client.wire import Doc, as_list, child
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import InvalidTransition, MandatoryMissing
-from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.domain.alerts import alerts
+from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.fulfilment import lifecycle
 from sterling_mock.mock_server.domain.holds import config as hold_types
 from sterling_mock.mock_server.domain.holds import holds
 from sterling_mock.mock_server.domain.orders import model, render
-from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.domain.queries.query import compile_query, present
 from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template
 from sterling_mock.mock_server.store.schema import lifecycle as sql
@@ -41,7 +41,8 @@ def schedule_order(ctx: Ctx, doc: Doc) -> Output:
         touched = lifecycle.schedule(ctx, order, check_inventory=present(doc, "CheckInventory") != "N")
     alerts.backorders(ctx, before, order)
     types = ["SCHEDULE"] if touched else []
-    if present(doc, "ScheduleAndRelease") == "Y" and not holds.blocking(ctx, order, order, hold_types.RELEASE):
+    release_held = holds.blocking(ctx, order, order, hold_types.RELEASE)
+    if present(doc, "ScheduleAndRelease") == "Y" and not release_held:
         with holds.unheld_lines(ctx, order, hold_types.RELEASE):
             released = lifecycle.release(ctx, order)
         if released:
@@ -168,12 +169,18 @@ def change_order_status(ctx: Ctx, doc: Doc) -> Output:
     refused (MOCK0200, nothing changed) unless ``IgnoreTransactionDependencies="Y"`` or the
     ``allow_any_transition`` setting, which let any open (not cancelled) quantity move.  ``TransactionId`` is
     accepted and not checked: transactions are instance configuration.  Quantity in a shipment moved here
-    does not change the shipment.  Output [INF]: the order's keys (``DocumentType OrderNo OrderHeaderKey
+    does not change the shipment.  A move to 1500 or beyond (not 9000) is refused (MOCK0700) while a hold on
+    the order or line blocks the matching transaction (scheduling, release, shipment).  Output [INF]: the
+    order's keys (``DocumentType OrderNo OrderHeaderKey
     EnterpriseCode``); a template selects from the full order.
     """
     order = model.load(ctx, doc)
     before = lifecycle.snapshot(order)
     plan = _plan(ctx, order, doc)
+    for line, _rows, _wanted, target in plan:
+        transaction = holds.transaction_for(target)
+        if transaction is not None:  # a held order or line does not move on (MOCK0700)
+            holds.check(ctx, order, transaction, [line])
     for line, rows, wanted, target in plan:
         lifecycle.take(ctx, line, rows, wanted, target)
     lifecycle.commit(ctx, order, before, ["CHANGE_STATUS"], [p[0] for p in plan], doc)

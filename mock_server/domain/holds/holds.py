@@ -243,3 +243,16 @@ def unheld_lines(ctx: Ctx, order: Doc, transaction: str) -> Iterator[None]:
         yield
     finally:
         node["OrderLine"] = lines
+
+
+def transaction_for(code: str) -> str | None:
+    """The transaction a move to status ``code`` stands for, as holds see it [INF]: from 1500 scheduling,
+    from 3200 release, from 3350 (on a shipment) to 9000 (excluded) shipment; None below 1500 and for 9000."""
+    from sterling_mock.mock_server.domain import statuses
+
+    key = statuses.sort_key(code)
+    if code.split(".")[0] == statuses.CANCELLED or key < statuses.sort_key("1500"):
+        return None
+    if key >= statuses.sort_key("3350"):
+        return config.SHIP
+    return config.RELEASE if key >= statuses.sort_key("3200") else config.SCHEDULE
