@@ -11,8 +11,8 @@ failing, ``sterling-mock repair`` drops it, and the store's invariants count it.
 
 A name is judged by its parent element: ``Reference`` is an attribute of ``HeaderCharge`` and an element of
 ``References``.  Under an element this table does not know, a name that is an element wherever it is known
-(``OrderLines``, ``Notes``, ``Item``...) or ends in ``List`` must still be an element; other names are taken
-as given.
+(``OrderLines``, ``Notes``, ``Item``...) or ends in ``List`` must still be an element, and a name ending like a
+column (``...Key``, ``...Code``, ``...Type``) must be an attribute; other names are taken as given.
 """
 
 from __future__ import annotations
@@ -202,11 +202,53 @@ _TABLE: dict[str, dict[str, bool]] = {
 }
 
 
+#: Sterling's naming: a column's name ends like one of these (``CustomerType``, ``OrganizationCode``...) ...
+COLUMN_SUFFIXES = (
+    "Key",
+    "ID",
+    "Id",
+    "No",
+    "Qty",
+    "Flag",
+    "Date",
+    "Amount",
+    "Code",
+    "Type",
+    "Name",
+    "Desc",
+    "Description",
+    "Level",
+    "Phone",
+    "Percentage",
+)
+#: ... except these elements (seen in the fake's schemas), and names used both ways, taken as given.
+NOT_COLUMNS = frozenset(
+    {
+        "CommonCode",
+        "HoldType",
+        "InventoryDemandType",
+        "InventorySupplyType",
+        "ModificationType",
+        "OrderAuditLevel",
+        "OrderHoldType",
+        "OrderStatus",
+        "Status",
+        "ID",
+    }
+)
+
+
 def _wanted(table: dict[str, bool], name: str) -> bool | None:
-    """True (an element), False (an attribute) or None (taken as given); a name this table does not know
-    that ends in ``List`` is an element (Sterling's list wrappers: ``ItemAliasList``, ``CustomerContactList``)."""
+    """True (an element), False (an attribute) or None (taken as given) for ``name`` in an element whose
+    table is ``table``.  A name the table does not know is judged by Sterling's naming: a list wrapper
+    (``ItemAliasList``, ``CustomerContactList``; not ``TotalOrderList``) is an element, a name ending like a
+    column (``CustomerType``, ``OrganizationCode``, ``ExtnLoyaltyId``) an attribute."""
     wanted = table.get(name)
-    return True if wanted is None and name.endswith("List") else wanted
+    if wanted is not None or name in NOT_COLUMNS:
+        return wanted
+    if name.endswith("List"):
+        return not name.startswith("Total")
+    return False if name.endswith(COLUMN_SUFFIXES) else None
 
 
 def kind(parent: str, name: str) -> str | None:
