@@ -148,6 +148,7 @@ def _error_of(response: Any) -> dict[str, Any]:
             {"Item": [NEW_ITEM, {"ItemID": "GHOST", "OrganizationCode": "Matrix-R", "Action": "Delete"}]},
             "YCM0033",
         ),
+        ({"Item": [NEW_ITEM, {**NEW_ITEM, "ItemID": "B", "OrganizationCode": "NO-SUCH-ORG"}]}, "MOCK0202"),
     ],
 )
 def test_manage_item_bad_input_changes_nothing(api: Api, doc: dict[str, Any], code: str) -> None:

@@ -57,15 +57,19 @@ def manage_item(ctx: Ctx, doc: Doc) -> Output:
 
     A change replaces the attributes it gives, in the item and in its PrimaryInformation, ClassificationCodes,
     InventoryParameters and Extn; ItemAliasList/ItemAlias merge by AliasName; other child lists are replaced
-    [INF].  Every item is checked before any is written (Y/N flags, numbers, lengths); deleting an unknown item
-    is YCM0033 and changes nothing [INF].  Answers nothing: HTTP 204 over REST [OBS], ``<Output/>`` through
+    [INF].  Every item is checked before any is written (Y/N flags, numbers, lengths; OrganizationCode must be
+    an organization of the master data, else MOCK0202 [INF]); deleting an unknown item is YCM0033 and changes
+    nothing [INF].  Answers nothing: HTTP 204 over REST [OBS], ``<Output/>`` through
     multiApi and interop.  Left out: item-node definitions, kits and bundles, pricing rules.
     """
     given = items.entries(doc)
     checked = [items.check(item) for item in given]
     plan: list[tuple[str, Doc, Doc | None]] = []
     seen: set[tuple[str, str, str]] = set()
+    known = {str(o["OrganizationCode"]) for o in nodes.organizations(ctx)}
     for (action, item_id, org, uom), item in zip(checked, given, strict=True):
+        if org not in known:
+            nodes.organization(ctx, org)  # MOCK0202, naming the organization
         if (item_id, org, uom) in seen:
             raise InvalidValue(
                 f"Item {item_id} ({org}, {uom}) is given twice.", attributes={"ItemID": item_id}
