@@ -497,3 +497,12 @@ def test_strict_inventory_backorders_an_item_without_supply(api: Api, ctl: Ctl, 
     assert rows(details(api, key)) == [("1300", "2.00")]
     ctl.ok("PUT", "inventory", {"strict": None})
     assert ctl.ok("GET", "inventory")["strict"] is False
+
+
+def test_deleting_an_order_gives_its_reservation_back(api: Api, ctl: Ctl, fmt: str) -> None:
+    adjust(api, Quantity="5")
+    reserve(api, "3", ReservationID="DEL-1")
+    key = api("createOrder", order("3", ReservationID="DEL-1"), fmt)["OrderHeaderKey"]
+    assert available(ctl)["Available"] == "2"
+    api("deleteOrder", {"OrderHeaderKey": key, "Action": "DELETE"}, fmt)
+    assert available(ctl)["Available"] == "5"

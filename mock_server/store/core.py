@@ -639,6 +639,9 @@ class Tx:
         # releases and shipment links go with their order (a cancelled order that was released is deletable)
         self.conn.execute("DELETE FROM order_releases WHERE ns=? AND ohk=?", (ns, ohk))
         self.conn.execute("DELETE FROM shipment_orders WHERE ns=? AND ohk=?", (ns, ohk))
+        # what it held against inventory, and the reservations its lines consumed (issue 24)
+        for table in ("md_demand", "inv_reservations", "inv_shipped"):
+            self.conn.execute(f"DELETE FROM {table} WHERE ns=? AND ohk=?", (ns, ohk))
 
     def count_orders(self, ns: str) -> int:
         return int(self.conn.execute("SELECT count(*) FROM orders WHERE ns=?", (ns,)).fetchone()[0])

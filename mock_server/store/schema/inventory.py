@@ -27,6 +27,7 @@ STATEMENTS: list[str] = [
         PRIMARY KEY(ns, reservation_id, item_id, node)) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS inv_reservations_item ON inv_reservations(ns, item_id, node)",
     "CREATE INDEX IF NOT EXISTS inv_reservations_line ON inv_reservations(ns, olk)",
+    "CREATE INDEX IF NOT EXISTS inv_reservations_order ON inv_reservations(ns, ohk)",
     # Quantity of each order already taken off on-hand supply when it shipped (so it is taken once).
     """CREATE TABLE IF NOT EXISTS inv_shipped(
         ns TEXT NOT NULL, ohk TEXT NOT NULL, item_id TEXT NOT NULL, node TEXT NOT NULL, qty REAL NOT NULL,
