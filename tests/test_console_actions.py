@@ -103,7 +103,10 @@ def test_a_refused_action_shows_sterlings_error_and_changes_nothing(client: Flas
 
 
 def test_controls_seed_run_agents_clock_throttle_faults_reset(client: FlaskClient) -> None:
-    assert post(client, "/controls/seed", orders="12", seed="3") == ("Seeded 12 orders.", False)
+    assert post(client, "/controls/seed", orders="12", seed="3", statuses="1100") == (
+        "Seeded 12 orders.",
+        False,
+    )
     assert client.get("/_fake/summary").json["orders"] == 12  # type: ignore[index]
     message, error = post(client, "/controls/agents-run", steps="2")
     assert not error and "1100->1500 12" in message and "1500->3200 12" in message

@@ -152,10 +152,14 @@ def _int(name: str, low: int, high: int, default: int | None = None) -> int:
 
 
 def _seed(ns: str) -> str:
-    from sterling_mock.mock_server.seeding.seed import seed_orders
+    """``orders``, ``seed`` and, optionally, ``statuses`` (comma-separated codes; default: the realistic mix)."""
+    from sterling_mock.mock_server.seeding.seed import SeedOptions, seed_orders
 
     count = _int("orders", 1, MAX_SEED)
-    created = seed_orders(fake(), ns, count, seed=_int("seed", 0, 2**31, fake().settings.seed))
+    codes = [c.strip() for c in request.form.get("statuses", "").split(",") if c.strip()]
+    options = SeedOptions.from_json({"statuses": codes} if codes else {})
+    seed = _int("seed", 0, 2**31, fake().settings.seed)
+    created = seed_orders(fake(), ns, count, seed=seed, options=options)
     return f"Seeded {created:,} orders."
 
 
