@@ -1,26 +1,28 @@
 """Master data: enterprises, sellers, ship nodes, items and inventory per node — read from a JSON file, kept
-per namespace in the store, checked in strict mode, and supply net of what orders already hold."""
+per namespace in the store and checked in strict mode.  The supply it lists is where each namespace's inventory
+starts (domain/inventory: supply, demand, sourcing)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sterling_mock.client.wire import Doc, as_list
-from sterling_mock.mock_server.base.errors import InvalidNode, ItemNotFound, ShipNodeDoesNotExist, UnknownOrganization
+from sterling_mock.client.wire import Doc
+from sterling_mock.mock_server.base.errors import (
+    InvalidNode,
+    ItemNotFound,
+    ShipNodeDoesNotExist,
+    UnknownOrganization,
+)
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.itemmaster import records
-from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.store.schema import lifecycle as sql
 
 DEFAULT_FILE = Path(__file__).parent.parent / "data" / "masterdata.json"
 KINDS = {"enterprises": "enterprise", "sellers": "seller", "nodes": "node", "items": "item"}
 KEYS = {"enterprise": "OrganizationCode", "seller": "OrganizationCode", "node": "ShipNode", "item": "ItemID"}
-#: Quantity from Scheduled on (and not cancelled) holds supply; shipped quantity has left the node.
-HOLDS_FROM = statuses.sort_key(statuses.SCHEDULED)
 
 
 @dataclass(frozen=True)
@@ -121,78 +123,3 @@ def validate_line(ctx: Ctx, order: Doc, line: Doc) -> None:
     item: Doc = found if isinstance(found, dict) else {}
     check_item(ctx, str(item.get("ItemID", "")), str(item.get("UnitOfMeasure", "")))
     check_node(ctx, str(line.get("ShipNode", "")))
-
-
-# ------------------------------------------------------------------------------------------ sourcing
-
-
-def default_node(ctx: Ctx, enterprise: str) -> str:
-    """The enterprise's ``DefaultShipNode``, else the first node on file [INF: the fake's sourcing rule]."""
-    ensure(ctx)
-    found = sql.md_get(ctx.tx, ctx.ns, "enterprise", enterprise)
-    if found and found.get("DefaultShipNode"):
-        return str(found["DefaultShipNode"])
-    nodes = sql.md_all(ctx.tx, ctx.ns, "node")
-    return str(nodes[0]["ShipNode"]) if nodes else ""
-
-
-def candidates(ctx: Ctx, enterprise: str, item_id: str, line_node: str) -> list[str]:
-    """Nodes to source from, in preference order: the line's node alone when it names one, else the
-    enterprise's default node and then every node holding the item."""
-    if line_node:
-        return [line_node]
-    first = default_node(ctx, enterprise)
-    others = sorted(sql.md_supply_of(ctx.tx, ctx.ns, item_id)) if strict(ctx) else []
-    return list(dict.fromkeys([n for n in (first, *others) if n]))
-
-
-def source(
-    ctx: Ctx,
-    enterprise: str,
-    item_id: str,
-    line_node: str,
-    qty: Decimal,
-    taken: dict[tuple[str, str], Decimal],
-) -> tuple[list[tuple[str, Decimal]], Decimal]:
-    """Split ``qty`` over nodes that can supply it: ([(node, qty), ...], quantity nobody can supply).
-
-    Lenient mode has unlimited supply everywhere; strict mode nets the node's inventory of what every order
-    holds (``md_demand``) and of what this call already took (``taken``, updated here).
-    """
-    nodes = candidates(ctx, enterprise, item_id, line_node)
-    if not strict(ctx):
-        return [(nodes[0] if nodes else "", qty)], Decimal(0)
-    supply = sql.md_supply_of(ctx.tx, ctx.ns, item_id)
-    demand = sql.md_demand_of(ctx.tx, ctx.ns, item_id)
-    plan: list[tuple[str, Decimal]] = []
-    remaining = qty
-    for node in nodes:
-        free = (
-            Decimal(str(supply.get(node, 0)))
-            - Decimal(str(demand.get(node, 0)))
-            - taken.get((item_id, node), 0)
-        )
-        use = min(max(free, Decimal(0)), remaining)
-        if use > 0:
-            plan.append((node, use))
-            taken[(item_id, node)] = taken.get((item_id, node), Decimal(0)) + use
-            remaining -= use
-        if remaining == 0:
-            break
-    return plan, remaining
-
-
-def sync_demand(ctx: Ctx, order: Doc) -> None:
-    """Strict mode: rewrite what the order holds against supply from its status rows (called on every save,
-    so a cancellation through changeOrder frees its quantity in the same transaction)."""
-    if not strict(ctx):
-        return
-    demand: dict[tuple[str, str], float] = {}
-    for line in as_list((order.get("OrderLines") or {}).get("OrderLine")):
-        item = str((line.get("Item") or {}).get("ItemID", ""))
-        for row in as_list((line.get("OrderStatuses") or {}).get("OrderStatus")):
-            code = str(row.get("Status", ""))
-            node = str(row.get("ShipNode", ""))
-            if node and code != statuses.CANCELLED and statuses.sort_key(code) >= HOLDS_FROM:
-                demand[(item, node)] = demand.get((item, node), 0.0) + float(row.get("StatusQty", "0"))
-    sql.md_set_demand(ctx.tx, ctx.ns, str(order["OrderHeaderKey"]), demand)
