@@ -62,7 +62,8 @@ def test_full_then_incremental(live_server: LiveServer, ctl: FakeControl, tmp_pa
     syncer = Syncer(client, sink, page_size=7)
     assert syncer.poll() == 30
     assert syncer.poll() == 0  # idle poll: nothing new
-    key = next(iter(fake_state(client)))
+    # the seed spreads orders over the pipeline: cancel one still open (Created)
+    key = next(k for k, (status, _) in fake_state(client).items() if status == "1100")
     ctl.advance(5)
     client.cancel_order(key)
     assert syncer.poll() == 1
