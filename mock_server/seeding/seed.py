@@ -27,7 +27,7 @@ from sterling_mock.mock_server.store.core import Tx
 
 #: Orders per write transaction of a walked seed: other calls (a client's during the demo seed) wait at most
 #: one chunk.
-CHUNK = 25
+CHUNK = 10
 #: Prototype orders per write transaction of a bulk seed.
 BULK_CHUNK = 500
 BULK_FROM = 20000
