@@ -257,8 +257,14 @@ def test_register_logout_is_accepted(client: FlaskClient, api: Api) -> None:
     assert isinstance(json.loads(raw.data)["Status"], list)
 
 
+def control(response: Any) -> dict[str, Any]:
+    found = response.get_json()
+    assert isinstance(found, dict), response.data
+    return found
+
+
 def test_control_plane_replaces_or_extends_the_catalogue(client: FlaskClient, api: Api) -> None:
-    assert client.get("/_fake/catalogue").json["items"] >= 300
+    assert control(client.get("/_fake/catalogue"))["items"] >= 300
     extend = {
         "items": [
             {
@@ -268,7 +274,7 @@ def test_control_plane_replaces_or_extends_the_catalogue(client: FlaskClient, ap
             }
         ]
     }
-    out = client.put("/_fake/catalogue", json=extend).json
+    out = control(client.put("/_fake/catalogue", json=extend))
     assert out["items_changed"] is True and out["items"] >= 301
     assert (
         api("getItemDetails", {"ItemID": "CTL-1"}, root="Item")["PrimaryInformation"]["Description"]
@@ -279,7 +285,7 @@ def test_control_plane_replaces_or_extends_the_catalogue(client: FlaskClient, ap
         "customers": [{"CustomerID": "ONLY", "OrganizationCode": "Aurora"}],
         "namespace": "ctl",
     }
-    out = client.put("/_fake/catalogue", json=replace).json
+    out = control(client.put("/_fake/catalogue", json=replace))
     assert (out["namespace"], out["customers"]) == ("ctl", 1)
     listed = api("getCustomerList", {}, root="Customer", headers={"X-Sterling-Mock-Namespace": "ctl"})
     assert [c["CustomerID"] for c in as_list(listed["Customer"])] == ["ONLY"]

@@ -190,7 +190,8 @@ def search(
     attributes, then the key ascending."""
     if not stored(ctx, kind):
         found = [d for d in kind.initial(base(ctx)) if query.matches(view(d))]
-        return _ordered(query, [dict(d) for d in found], view, limit)
+        docs, more = _ordered(query, found, view, limit)
+        return [dict(d) for d in docs], more  # copies: the defaults are shared by every call
     columns = dict(kind.columns)
     where, params, pushed = [], [], set()
     for cond in query.pushable():
