@@ -161,8 +161,10 @@ def test_keyboard_reaches_every_page(page: Any, console_server: LiveServer) -> N
     page.goto(f"{console_server.url}{CONSOLE}/")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Skip to content"
-    for _ in range(3):
+    for _ in range(10):  # through the navigation's links, whichever pages come before the journal
         page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Journal":
+            break
     assert page.evaluate("document.activeElement.textContent") == "Journal"
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/journal.*"))
