@@ -10,6 +10,7 @@ import pytest
 
 from sterling_mock.client.wire import as_list
 
+from .instance import Instance
 from .sterling import Sterling
 
 pytestmark = pytest.mark.writes
@@ -29,7 +30,7 @@ def test_seeded_catalogue_customers_and_codes(sterling: Sterling) -> None:
 
 
 @pytest.mark.fake_only(reason="PUT /_fake/catalogue is the fake's control plane")
-def test_control_plane_replaces_the_items(sterling: Sterling, control: Control) -> None:
+def test_control_plane_replaces_the_items(sterling: Sterling, control: Control, instance: Instance) -> None:
     control(
         "PUT",
         "catalogue",
@@ -38,4 +39,5 @@ def test_control_plane_replaces_the_items(sterling: Sterling, control: Control) 
     out = sterling.invoke("getItemList", {})
     assert [i["ItemID"] for i in as_list(out["Item"])] == ["ONLY-ONE"]
     control("POST", "reset")
-    assert sterling.invoke("getItemDetails", {"ItemID": "SHOE-100"})["ItemID"] == "SHOE-100"
+    item = instance.item(0).item_id  # back from the master data the fake was started with
+    assert sterling.invoke("getItemDetails", {"ItemID": item})["ItemID"] == item
