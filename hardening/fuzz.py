@@ -80,10 +80,18 @@ def invariants(fuzzer: Fuzzer, where: str) -> None:
 
 
 def run(
-    db: str, count: int, seed: int, *, start: int = 0, every: int = 250, sweep: bool = True
+    db: str,
+    count: int,
+    seed: int,
+    *,
+    start: int = 0,
+    every: int = 250,
+    sweep: bool = True,
+    orders: int = 200,
 ) -> tuple[Tally, float]:
-    """Inputs ``start`` .. ``start + count - 1`` of ``seed`` on ``db``: the tally and the seconds taken."""
-    fuzzer = prepare(db, seed)
+    """Inputs ``start`` .. ``start + count - 1`` of ``seed`` on ``db`` with ``orders`` seeded orders: the tally
+    and the seconds taken."""
+    fuzzer = prepare(db, seed, orders)
     started = time.perf_counter()
     for number in range(start, start + count):
         fuzzer.run_one(number)

@@ -32,12 +32,12 @@ SLICE_SEED = 21
 
 def seeded_app() -> Flask:
     app = create_app(Settings(db=":memory:", demo_orders=0))
-    seed_orders(app.extensions["sterling_mock"], "default", 30, seed=2)
+    seed_orders(app.extensions["sterling_mock"], "default", 5, seed=2)
     return app
 
 
 def test_seeded_slice_of_the_fuzzer_breaks_no_order() -> None:
-    tally, _ = run(":memory:", 1000, SLICE_SEED)
+    tally, _ = run(":memory:", 1000, SLICE_SEED, orders=40, every=500)
     assert tally.count == 1000
     assert tally.server_errors == 0, tally.failures[:5]
     assert tally.unreadable == 0, tally.failures[:5]

@@ -372,3 +372,22 @@ def test_a_given_order_line_key_that_exists_is_refused_not_a_500(api: Api, order
         assert (status, error["ErrorCode"]) == (400, "YFC0001"), error
     readable(api, order)
     assert api("getOrderList", {"EnterpriseCode": "Matrix-R"})["Order"][0]["OrderHeaderKey"] == order
+
+
+@pytest.mark.parametrize(
+    "first, then",
+    [
+        ({"Junk": "x"}, {"Junk": {"N": "1"}}),  # a name no table knows, first an attribute, then an element
+        ({"CustomerType": "02"}, {"CustomerType": {"A": "1"}}),  # a column given as an element
+        ({}, {"CustomerContactList": "x"}),  # a list wrapper given as an attribute
+    ],
+)
+def test_master_data_records_keep_their_shape(api: Api, first: dict[str, Any], then: dict[str, Any]) -> None:
+    """Found by the fuzzer on manageCustomer (500 on the second call): customers are master data too."""
+    base = {"CustomerID": "C-21", "OrganizationCode": "Matrix-R", "CustomerType": "02"}
+    for doc in ({**base, **first}, {**base, **then}):
+        response = api.raw("manageCustomer", doc, root="Customer")
+        assert response.status_code < 500, response.data[:300]
+    listed = api("getCustomerList", {"CustomerID": "C-21"}, root="Customer")
+    assert [c["CustomerID"] for c in listed["Customer"]] == ["C-21"]
+    assert isinstance(listed["Customer"][0].get("CustomerType", ""), str)

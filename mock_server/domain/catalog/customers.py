@@ -171,7 +171,8 @@ def merged(old: Doc | None, given: Doc, key: str, customer_id: str, new_id: Any)
                 )
             }
         elif isinstance(value, dict):
-            doc[name] = {**(doc.get(name) or {}), **value}
+            kept = doc.get(name)  # a name stored as an attribute before is replaced, not merged (issue 21)
+            doc[name] = {**(kept if isinstance(kept, dict) else {}), **value}
     doc["CustomerKey"] = key
     doc["CustomerID"] = customer_id
     doc.setdefault("CustomerType", "02")
