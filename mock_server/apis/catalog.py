@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sterling_mock.client.wire import Doc
+from sterling_mock.mock_server.apis.lists import ListResult
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import InvalidValue
 from sterling_mock.mock_server.domain.catalog import items, nodes
@@ -41,7 +42,7 @@ def listed(
         shaped = (
             [] if sub is None else [apply_template(element, shape(d), sub, keep_paging=False) for d in docs]
         )
-    return Output(root, {element: shaped, **attrs} if shaped else attrs)
+    return ListResult(root, element, attrs, ctx.fmt, None, shaped).output()  # the order lists' envelope
 
 
 def cap(ctx: Ctx, query: CompiledQuery) -> int:
