@@ -19,8 +19,8 @@ from sterling_mock.mock_server.calls import agents, faults, throttle
 from sterling_mock.mock_server.calls.dispatch import Call
 from sterling_mock.mock_server.console import (
     USER,
-    aftercare,
     ConsoleError,
+    aftercare,
     book,
     bp,
     catalogue,
@@ -102,12 +102,16 @@ def order_detail(order_key: str) -> Response:
         "order.html",
         ns=ns,
         order=order,
-        customer=catalogue.customer_of(ns, order, api_doc),  # issue 23: the customer and items behind the order
+        customer=catalogue.customer_of(
+            ns, order, api_doc
+        ),  # issue 23: the customer and items behind the order
         catalogue=catalogue.items_of(ns, lines, api_doc),
         document_type=views.document_type(str(order.get("DocumentType", ""))),
         lines=[{**_line_view(line, descriptions), "node": views.line_node(line)} for line in lines],
         payments=as_list(_get(order, "PaymentMethods", "PaymentMethod")),
-        aftercare=aftercare.of_order(ns, order, stored, api_doc),  # issue 25: holds, payments, invoices, alerts
+        aftercare=aftercare.of_order(
+            ns, order, stored, api_doc
+        ),  # issue 25: holds, payments, invoices, alerts
         releases=[(r, views.release_status(r, descriptions)) for r in releases],
         shipments=[(s, views.shipment_status(s, fake().pipelines)) for s in shipments],
         audits=[(audit, _modification_types(audit)) for audit in reversed(audits)],

@@ -9,7 +9,15 @@ from flask import Response, request
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.calls import faults, throttle
 from sterling_mock.mock_server.calls.dispatch import TEMPLATES_NS
-from sterling_mock.mock_server.control import ControlError, bp, fake, invalid, json_response, namespace, no_content
+from sterling_mock.mock_server.control import (
+    ControlError,
+    bp,
+    fake,
+    invalid,
+    json_response,
+    namespace,
+    no_content,
+)
 from sterling_mock.mock_server.domain import clock, snapshot
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.orders import model
