@@ -124,10 +124,15 @@ def order_nodes(
 ) -> list[tuple[str, float | None]]:
     """``nodes`` nearest first, then by priority and name: (node, miles or None)."""
     infos = node_infos(ctx, nodes)
+    known: dict[tuple[tuple[float, float], str], float] = ctx.extras.setdefault("inventory.miles", {})
 
     def distance(node: str) -> float | None:
         where = infos[node].where
-        return None if ship_to is None or where is None else round(miles(ship_to, where), 1)
+        if ship_to is None or where is None:
+            return None
+        if (ship_to, node) not in known:  # lines of one call share their ship-to
+            known[(ship_to, node)] = round(miles(ship_to, where), 1)
+        return known[(ship_to, node)]
 
     ranked = [(node, distance(node)) for node in dict.fromkeys(nodes)]
     ranked.sort(key=lambda p: (p[1] is None, p[1] or 0.0, infos[p[0]].priority, p[0]))
