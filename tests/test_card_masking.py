@@ -58,3 +58,11 @@ def test_the_setting_off_answers_the_number_as_stored() -> None:
 def test_the_setting_reads_from_the_environment() -> None:
     assert Settings.from_env({"STERLING_MOCK_MASK_CARD_NUMBERS": "0"}).mask_card_numbers is False
     assert Settings.from_env({}).mask_card_numbers is True
+
+
+def test_the_journal_keeps_only_the_last_four_digits(api: Api, client: FlaskClient) -> None:
+    api("createOrder", ORDER)
+    entries = client.get("/_fake/journal?api=createOrder").get_json()["entries"]
+    journaled = payment(entries[-1]["input"])
+    assert journaled["CreditCardNo"] == "************1111"
+    assert CARD not in str(entries)

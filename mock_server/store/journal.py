@@ -33,6 +33,9 @@ log = logging.getLogger("sterling_mock")
 #: Attribute names whose values never reach the journal (lower-cased; "password" matches anywhere).
 SECRET_NAMES = frozenset({"usertoken", "token", "_token", "authtoken", "accesstoken", "jwt"})
 MASK = "****"
+#: Payment card and stored-value card numbers: journaled with only their last four digits, as real outputs
+#: show them (``DisplayCreditCardNo``).
+CARD_NAMES = frozenset({"creditcardno", "svcno"})
 #: Stored documents past this many bytes are zlib-compressed (a zlib stream starts with "x", which no JSON
 #: document does): a 10 KB order compresses ~6x, and the journal's commit cost follows its bytes.
 COMPRESS_FROM = 1024
@@ -135,13 +138,16 @@ class Entry:
 
 
 def mask(value: Any) -> Any:
-    """A copy of a document with passwords and tokens replaced by ``****``."""
+    """A copy of a document with passwords and tokens replaced by ``****`` and card numbers cut to their last
+    four digits."""
     if isinstance(value, dict):
         out: dict[str, Any] = {}
         for key, item in value.items():
             lowered = str(key).lower()
             if isinstance(item, str) and ("password" in lowered or lowered in SECRET_NAMES):
                 out[key] = MASK if item else item
+            elif isinstance(item, str) and lowered in CARD_NAMES:
+                out[key] = "*" * max(len(item) - 4, 0) + item[-4:]
             else:
                 out[key] = mask(item)
         return out
@@ -160,7 +166,13 @@ def encode_document(value: Any, limit: int) -> bytes | None:
         return None
     data = value if isinstance(value, bytes) else orjson.dumps(value)
     lowered = data.lower()
-    if b"password" in lowered or b"token" in lowered or b"jwt" in lowered:
+    if (
+        b"password" in lowered
+        or b"token" in lowered
+        or b"jwt" in lowered
+        or b"cardno" in lowered
+        or b"svcno" in lowered
+    ):
         data = orjson.dumps(mask(orjson.loads(data)))
     if limit > 0 and len(data) > limit:
         head = data[:limit].decode("utf-8", errors="ignore")
