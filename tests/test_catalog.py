@@ -325,3 +325,40 @@ def test_master_data_file_replaces_the_generated_catalogue(tmp_path: Any) -> Non
         "getCommonCodeList", {"CodeType": "ORDER_HOLD_TYPE", "OrganizationCode": "Aurora"}, root="CommonCode"
     )
     assert "VIP_REVIEW" in {c["CodeValue"] for c in as_list(codes["CommonCode"])}
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"ItemID": "SHOE-2", "ItemIDQryType": "FLIKE", "MaximumRecords": "7"},
+    {"ItemID": "MUG-210", "ItemIDQryType": "GT", "OrganizationCode": "DEFAULT", "MaximumRecords": "5"},
+    {
+        "ItemID": "TEE-2",
+        "ItemIDQryType": "LT",
+        "OrderBy": {"Attribute": {"Name": "ItemID", "Desc": "Y"}},
+        "MaximumRecords": "4",
+    },
+    {
+        "UnitOfMeasure": "CASE",
+        "OrderBy": {"Attribute": [{"Name": "UnitOfMeasure"}, {"Name": "ItemID", "Desc": "Y"}]},
+    },
+    {"ItemKey": "20240101000000000000300", "ItemKeyQryType": "GT", "MaximumRecords": "3"},
+    {
+        "OrganizationCode": "DEFAULT",
+        "PrimaryInformation": {"ManufacturerName": "Pulse"},
+        "MaximumRecords": "6",
+    },
+    {
+        "ComplexQuery": {
+            "Operator": "OR",
+            "Or": {"Exp": [{"Name": "ItemID", "Value": "LMP-201"}, {"Name": "ItemID", "Value": "BAG-203"}]},
+        }
+    },
+]
+
+
+def test_stored_catalogue_answers_as_the_defaults_did(api: Api) -> None:
+    """The SQL push-down of a changed catalogue answers every query exactly as the in-memory defaults did."""
+    before = [api("getItemList", query, root="Item") for query in QUERIES]
+    assert manage(api, NEW_ITEM) == 204  # the namespace now holds its catalogue in the table
+    after = [api("getItemList", query, root="Item") for query in QUERIES]
+    for query, old, new in zip(QUERIES, before, after, strict=True):
+        assert new == old, query

@@ -44,7 +44,7 @@ class Query(Protocol):
     def sort(self, views: list[Any], *, key_of: Callable[[Any], Mapping[str, Any]] = ...) -> list[Any]: ...
 
 
-SEEK = {"GT": ">", "GE": ">=", "LT": "<", "LE": "<=", "EQ": "="}
+SIMPLE = {"GT": ">", "GE": ">=", "LT": "<", "LE": "<=", "EQ": "="}
 
 
 @dataclass(frozen=True)
@@ -192,23 +192,22 @@ def search(
         found = [d for d in kind.initial(base(ctx)) if query.matches(view(d))]
         docs, more = _ordered(query, found, view, limit)
         return [dict(d) for d in docs], more  # copies: the defaults are shared by every call
-    columns = dict(kind.columns)
-    where, params, pushed = [], [], set()
+    columns = {**dict(kind.columns), kind.key: kind.table.key}
+    where: list[str] = []
+    params: list[Any] = []
+    pushed: set[int] = set()
     for cond in query.pushable():
-        column = columns.get(cond.attr)
-        if column is not None and cond.op == "EQ" and isinstance(cond.value, str):
-            where.append(f"{column}=?")
-            params.append(cond.value)
+        pushable = _condition_sql(cond, columns.get(cond.attr))
+        if pushable is not None:
+            where.append(pushable[0])
+            params.extend(pushable[1])
             pushed.add(id(cond))
-        elif (
-            cond.attr == kind.key and cond.op in SEEK and isinstance(cond.value, str) and cond.value.isdigit()
-        ):
-            # a key cursor (``ItemKeyQryType="GT"``): digit keys compare alike under every collation
-            where.append(f"{kind.table.key} {SEEK[cond.op]} ?")
-            params.append(cond.value)
-            pushed.add(id(cond))
-    if not query.needs_rows(frozenset(pushed)) and not query.order_by:
-        rows = sql.scan(ctx.tx, ctx.ns, kind.table, where, params, kind.table.key, _plus_one(limit))
+    if not query.needs_rows(frozenset(pushed)) and all(attr in columns for attr, _ in query.order_by):
+        # everything in SQL (text columns compare in byte order on both stores: db.py's COLLATE "C")
+        order = [f"{columns[attr]} {'DESC' if desc else 'ASC'}" for attr, desc in query.order_by]
+        rows = sql.scan(
+            ctx.tx, ctx.ns, kind.table, where, params, ", ".join([*order, kind.table.key]), _plus_one(limit)
+        )
         docs = [orjson.loads(raw) for _, raw in rows]
         return _cut(docs, limit)
     matched: list[Doc] = []
@@ -232,6 +231,20 @@ def search(
             break
         after = rows[-1][0]
     return _ordered(query, matched, view, limit)
+
+
+def _condition_sql(cond: Condition, column: str | None) -> tuple[str, list[Any]] | None:
+    """A text condition on a column as SQL that holds exactly when the condition does, or None.  Columns are
+    never NULL (``""`` when absent), which no pushed comparison matches, as the list query's views."""
+    if column is None:
+        return None
+    value = cond.value
+    if cond.op in SIMPLE and isinstance(value, str) and value:
+        return f"{column} {SIMPLE[cond.op]} ?", [value]
+    if cond.op == "FLIKE" and isinstance(value, str) and value:
+        upper = value[:-1] + chr(ord(value[-1]) + 1)
+        return f"{column} >= ? AND {column} < ?", [value, upper]
+    return None
 
 
 def _plus_one(limit: int | None) -> int | None:
