@@ -158,3 +158,30 @@ def test_every_option_is_documented() -> None:
     readme = (ROOT / "contract_tests" / "README.md").read_text(encoding="utf-8")
     for option in OPTIONS:
         assert option.flag in readme and option.env in readme and option.ini in readme, option.flag
+
+
+def test_fake_only_needs_a_reason_and_shows_it_on_a_real_target(tmp_path: Path) -> None:
+    from tests.test_contract_switch import run_copy, suite_copy
+
+    copy = suite_copy(
+        tmp_path,
+        """
+        import pytest
+
+        @pytest.mark.fake_only
+        def test_no_reason():
+            pass
+        """,
+    )
+    refused = run_copy(copy, str(copy / "test_extra.py"), "--collect-only")
+    assert refused.returncode != 0
+    assert "test_extra.py::test_no_reason: fake_only without reason=..." in refused.stdout + refused.stderr
+    (copy / "test_extra.py").write_text(
+        "import pytest\n\n"
+        '@pytest.mark.fake_only(reason="the clock is the control plane")\n'
+        "def test_with_reason():\n    pass\n"
+    )
+    real = {"STERLING_URL": "http://127.0.0.1:9/smcfs", "STERLING_USER": "nobody"}
+    skipped = run_copy(copy, str(copy / "test_extra.py"), "-rs", env=real)
+    assert skipped.returncode == 0, skipped.stdout
+    assert "fake_only on a real instance: the clock is the control plane" in skipped.stdout
