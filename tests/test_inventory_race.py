@@ -115,3 +115,14 @@ def test_concurrent_scheduling_hands_out_exactly_the_supply(server: LiveServer) 
     assert outcome.count("1500") == SUPPLY
     assert outcome.count("1300") == CALLS - SUPPLY
     assert [(r["Demand"], r["Available"]) for r in free(server, ns)] == [(str(SUPPLY), "0")]
+
+
+def test_fake_control_inventory_helpers(server: LiveServer) -> None:
+    from sterling_mock.mock_server.control.helper import FakeControl
+
+    with FakeControl(server.url, namespace="helpers-" + uuid.uuid4().hex[:8]) as control:
+        out = control.set_inventory([{"ItemID": "H-1", "ShipNode": "DC_EAST", "Quantity": 4}], levels=[5])
+        assert out["levels"] == [5.0]
+        [row] = control.inventory("H-1")["availability"]
+        assert (row["ShipNode"], row["Available"]) == ("DC_EAST", "4")
+        assert control.inventory_alerts() == []

@@ -170,6 +170,20 @@ class FakeControl:
     def advance_order(self, order_header_key: str, to: str) -> dict[str, Any]:
         return dict(self.request("POST", f"orders/{order_header_key}/advance", {"to": to}))
 
+    # ------------------------------------------------------------------------------------ inventory
+
+    def set_inventory(self, supply: list[dict[str, Any]] | None = None, **fields: Any) -> dict[str, Any]:
+        """Supply records ``{ItemID, ShipNode, Quantity, ...}`` set in bulk, plus any other field of ``PUT
+        /_fake/inventory`` (``replace``, ``strict``, ``levels``, ``nodes``)."""
+        return dict(self.request("PUT", "inventory", {"supply": supply or [], **fields}))
+
+    def inventory(self, item: str = "") -> dict[str, Any]:
+        """Settings, supply records and supply/demand/reserved/available per item and node."""
+        return dict(self.request("GET", "inventory", params={"item": item} if item else None))
+
+    def inventory_alerts(self) -> list[dict[str, Any]]:
+        return list(self.request("GET", "inventory/alerts")["alerts"])
+
     # ------------------------------------------------------------------------------------ journal
 
     def journal(
