@@ -1,12 +1,15 @@
 """Write COVERAGE.md: every Sterling API the fake serves, its door notes and deviations (from the API
 function's docstring), and how many tests name it — unit tests and contract tests by marker.
 
-Run: ``.venv/bin/python scripts/coverage_page.py`` (``make coverage``).  The hand-written parts of the page
-live in ``scripts/coverage_intro.md`` and ``scripts/coverage_outro.md``.
+Run: ``.venv/bin/python scripts/coverage_page.py [--stubs recordings/NAME ...] [--out FILE]`` (``make coverage
+[STUBS=recordings/NAME]``).  The hand-written parts of the page live in ``scripts/coverage_intro.md`` and
+``scripts/coverage_outro.md``; each ``--stubs`` recording or stub file adds a section listing the APIs it answers
+that the fake does not model, apart from the modelled ones it overrides.
 """
 
 from __future__ import annotations
 
+import argparse
 import ast
 import inspect
 import sys
@@ -58,7 +61,11 @@ def mentions(source: str, api: str) -> bool:
     return f'"{api}"' in source or f"'{api}'" in source or f"/{api}" in source
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Write COVERAGE.md")
+    parser.add_argument("--stubs", action="append", default=[], help="a recording folder or stub file")
+    parser.add_argument("--out", default=str(ROOT / "COVERAGE.md"))
+    args = parser.parse_args(argv)
     unit = test_functions(ROOT / "tests")
     contract = test_functions(ROOT / "contract_tests") if (ROOT / "contract_tests").is_dir() else []
     lines = [(ROOT / "scripts" / "coverage_intro.md").read_text(encoding="utf-8").rstrip(), ""]
@@ -88,9 +95,14 @@ def main() -> int:
         void = " — void: HTTP 204 over REST, `<Output/>` in multiApi and interop" if spec.void else ""
         lines.append(f"### {name}\n\nInput `<{spec.input_root}>`, output `<{spec.output_root}>`{void}.\n")
         lines.append(doc + "\n")
+    if args.stubs:
+        from sterling_mock.mock_server.recording.stubs import coverage_section
+
+        for path in args.stubs:
+            lines.append(coverage_section(path, frozenset(APIS)).rstrip() + "\n")
     lines.append((ROOT / "scripts" / "coverage_outro.md").read_text(encoding="utf-8").rstrip())
-    (ROOT / "COVERAGE.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"COVERAGE.md: {len(APIS)} APIs, {len(unit)} unit tests, {len(contract)} contract tests")
+    Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{args.out}: {len(APIS)} APIs, {len(unit)} unit tests, {len(contract)} contract tests")
     return 0
 
 

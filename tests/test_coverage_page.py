@@ -18,3 +18,37 @@ def test_every_api_is_on_the_coverage_page() -> None:
 def test_every_api_documents_itself() -> None:
     undocumented = [name for name, spec in APIS.items() if not (spec.fn.__doc__ or "").strip()]
     assert undocumented == []
+
+
+def test_a_recording_s_stubbed_apis_are_listed_apart(tmp_path: Path) -> None:
+    """``make coverage STUBS=...``: the APIs a stub file answers that the fake does not model get a section of
+    their own, and a modelled API a stub overrides is named as such."""
+    import json
+    import subprocess
+    import sys
+
+    stubs = tmp_path / "stubs.json"
+    stubs.write_text(
+        json.dumps(
+            {
+                "stubs": [
+                    {"api": "getLoyaltyTierList", "answer": "<LoyaltyTierList/>"},
+                    {"api": "getOrderDetails", "override": True, "answer": "<Order/>"},
+                ]
+            }
+        )
+    )
+    out = tmp_path / "COVERAGE.md"
+    script = ROOT / "scripts" / "coverage_page.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--stubs", str(stubs), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    page = out.read_text(encoding="utf-8")
+    section = page[page.index("## Answered from a recording: stubs.json") :]
+    assert "getLoyaltyTierList" in section
+    assert "getOrderDetails" in section[section.index("override") :]
+    assert "| `getLoyaltyTierList` |" not in page[: page.index("## Answered from a recording")]
