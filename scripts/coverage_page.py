@@ -96,10 +96,15 @@ def main(argv: list[str] | None = None) -> int:
         lines.append(f"### {name}\n\nInput `<{spec.input_root}>`, output `<{spec.output_root}>`{void}.\n")
         lines.append(doc + "\n")
     if args.stubs:
+        from sterling_mock.mock_server.calls.stubs import StubError
         from sterling_mock.mock_server.recording.stubs import coverage_section
 
         for path in args.stubs:
-            lines.append(coverage_section(path, frozenset(APIS)).rstrip() + "\n")
+            try:
+                lines.append(coverage_section(path, frozenset(APIS)).rstrip() + "\n")
+            except StubError as exc:
+                print(f"coverage_page: {exc}", file=sys.stderr)
+                return 2
     lines.append((ROOT / "scripts" / "coverage_outro.md").read_text(encoding="utf-8").rstrip())
     Path(args.out).write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{args.out}: {len(APIS)} APIs, {len(unit)} unit tests, {len(contract)} contract tests")
