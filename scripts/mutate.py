@@ -15,6 +15,7 @@ folders; mutmut's own ``mutants/`` folder lands there, never in the working tree
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import re
 import shutil
 import subprocess
@@ -108,11 +109,16 @@ def module_of(name: str) -> str:
     return next((m for m in MODULES if name.startswith(m + ".")), "?")
 
 
-def report(workdir: Path, found: dict[str, str], names: list[str]) -> tuple[str, list[str]]:
-    """A readable report (score per module, each survivor with its diff) and the survivors."""
-    if names:
-        patterns = [re.compile(re.escape(p).replace(r"\*", ".*") + "$") for p in names]
-        found = {k: v for k, v in found.items() if any(p.match(k) for p in patterns)}
+def scoped(found: dict[str, str], patterns: list[str]) -> dict[str, str]:
+    """The results of the mutants the patterns name (all of them when there are none)."""
+    if not patterns:
+        return found
+    return {k: v for k, v in found.items() if any(fnmatch.fnmatchcase(k, p) for p in patterns)}
+
+
+def report(workdir: Path, found: dict[str, str], names: list[str], *, diffs: bool) -> tuple[str, list[str]]:
+    """A readable report (score per module, each survivor, with its diff when ``diffs``) and the survivors."""
+    found = scoped(found, names)
     lines = []
     for module, path in MODULES.items():
         mine = {k: v for k, v in found.items() if module_of(k) == module}
@@ -128,10 +134,15 @@ def report(workdir: Path, found: dict[str, str], names: list[str]) -> tuple[str,
     killed_all = sum(1 for v in found.values() if v in KILLED)
     lines.append(f"all: {total} mutants, {killed_all} killed, {len(survivors)} not killed")
     for name in survivors:
+        if not diffs:
+            lines.append(f"{name}: {found[name]}")
+            continue
         shown = subprocess.run(
             [str(MUTMUT), "show", name], cwd=workdir, capture_output=True, text=True, check=False
         )
         lines.append(f"\n--- {name}: {found[name]}\n{shown.stdout.strip()}")
+    if survivors and not diffs:
+        lines.append(f"(each one's diff: cd {workdir} && {MUTMUT} show NAME)")
     return "\n".join(lines) + "\n", survivors
 
 
@@ -150,11 +161,15 @@ def main(argv: list[str] | None = None) -> int:
         help="after adding tests: rerun only the mutants the last run left alive, with the tests as they are "
         "now (the code must be unchanged since that run)",
     )
+    parser.add_argument("--report", action="store_true", help="only report on the last run in the workdir")
     args = parser.parse_args(argv)
     profile = "check" if args.check else "full"
     workdir = args.workdir or ROOT / "var" / "mutate" / profile
     started = time.monotonic()
-    alive = [k for k, v in results(workdir).items() if v not in KILLED] if args.again else []
+    if args.report:
+        return finish(workdir, profile, args.check, started)
+    scope = list(CHECK_MUTANTS) if args.check else []
+    alive = [k for k, v in scoped(results(workdir), scope).items() if v not in KILLED] if args.again else []
     if args.again and not alive:
         print("no mutant left alive by the last run")
         return 0
@@ -170,13 +185,19 @@ def main(argv: list[str] | None = None) -> int:
     if run.returncode != 0:
         print(run.stdout[-4000:] + run.stderr[-4000:], file=sys.stderr)
         return run.returncode
-    text, survivors = report(workdir, results(workdir), [] if args.again else names)
+    return finish(workdir, profile, args.check, started)
+
+
+def finish(workdir: Path, profile: str, check: bool, started: float) -> int:
+    """Write and print the report; for --check, fail past the budget."""
+    scope = list(CHECK_MUTANTS) if check else []
+    text, survivors = report(workdir, results(workdir), scope, diffs=check)
     (workdir.parent / f"{profile}-report.txt").write_text(text, encoding="utf-8")
-    print(text if args.check or len(text) < 20000 else text.split("\n---", 1)[0])
+    print(text)
     print(
-        f"({profile} run in {time.monotonic() - started:.0f} s; report: {workdir.parent / f'{profile}-report.txt'})"
+        f"({profile}: {time.monotonic() - started:.0f} s; report: {workdir.parent / f'{profile}-report.txt'})"
     )
-    if args.check and len(survivors) > BUDGET:
+    if check and len(survivors) > BUDGET:
         print(f"mutate-check: {len(survivors)} survivors, budget {BUDGET}", file=sys.stderr)
         return 1
     return 0
