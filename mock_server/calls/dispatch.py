@@ -14,7 +14,7 @@ from sterling_mock.mock_server.calls import agents, deferred, faults, stubs, thr
 from sterling_mock.mock_server.calls.call import Call as Call
 from sterling_mock.mock_server.domain import clock, masterdata
 from sterling_mock.mock_server.domain.context import Ctx, Output
-from sterling_mock.mock_server.domain.orders import cache
+from sterling_mock.mock_server.domain.orders import cache, model
 from sterling_mock.mock_server.domain.statuses import Pipelines
 from sterling_mock.mock_server.store import journal, walcheckpoint
 from sterling_mock.mock_server.store.core import Store, Tx
@@ -222,7 +222,15 @@ class Fake:
                 if prepared is not None and values is not None:
                     output = prepared[1].output(prepared[0], values)
                 else:  # not prepared, or the clock moved on meanwhile: the API runs here, under the lock
-                    output = spec.fn(ctx, doc)
+                    try:
+                        output = spec.fn(ctx, doc)
+                    except SterlingError:
+                        raise
+                    except Exception as exc:
+                        named = _unreadable(ctx)
+                        if named is None:
+                            raise
+                        raise named from exc
                 fills = [fill.row() for fill in ctx.extras.get(cache.FILLS, ())]
                 if fills and spec.writes:
                     tx.put_renders(call.ns, fills, cache.KEEP)
@@ -274,6 +282,15 @@ class Fake:
             fmt=call.fmt,
             apis=APIS,
         )
+
+
+def _unreadable(ctx: Ctx) -> Exception | None:
+    """The error naming an order the failed call loaded that an older version stored in a shape this one
+    cannot read (MOCK0121, pointing at ``sterling-mock repair``), or None: a 500 stays a 500."""
+    try:
+        return model.unreadable_loaded(ctx)
+    except Exception:  # the transaction may be unusable after the failure: keep the original error
+        return None
 
 
 def _template_from_file(path: str) -> Doc | None:
