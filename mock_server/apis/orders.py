@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis.spec import ApiSpec
-from sterling_mock.mock_server.domain.catalog import enrich
 from sterling_mock.mock_server.base.errors import ChangeNotAllowed, InvalidValue
-from sterling_mock.mock_server.domain import intake, shapes
+from sterling_mock.mock_server.domain import intake, statuses
+from sterling_mock.mock_server.domain.catalog import enrich
 from sterling_mock.mock_server.domain.context import Ctx, Output
-from sterling_mock.mock_server.domain.orders import audit, cache, model, render
-from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.domain.orders import audit, cache, model, render, shapes
 from sterling_mock.mock_server.domain.queries.templates import apply_template
 
 

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sterling_mock.client.wire import Doc
-from sterling_mock.mock_server.domain import shapes
 from sterling_mock.mock_server.domain.context import Ctx, Output
+from sterling_mock.mock_server.domain.orders import shapes
 
 
 def conforming(fn: Callable[[Ctx, Doc], Output], root: str) -> Callable[[Ctx, Doc], Output]:

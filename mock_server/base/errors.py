@@ -373,6 +373,15 @@ class UnreadableRecord(SterlingError):
     )
     http_status = 409
 
+    @classmethod
+    def naming(cls, root: str, key: str, problem: str) -> UnreadableRecord:
+        """The error a read answers when it meets a record it cannot read: it names the record."""
+        return cls(
+            f"{root} {key} is stored in a shape this version cannot read ({problem}); it was probably written "
+            "by an older version. Run `sterling-mock repair --db <store>` to list and repair such records.",
+            attributes={"Name": root, "Key": key, "Problem": problem},
+        )
+
 
 # --- catalogue, customers, configuration (issue 23; MOCK0900-MOCK0999: no real codes are known) ------------
 

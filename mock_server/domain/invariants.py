@@ -12,7 +12,8 @@ from typing import Any
 import orjson
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server.domain import shapes, statuses
+from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.domain.orders import shapes
 from sterling_mock.mock_server.domain.orders.model import line_rows as rows_of
 from sterling_mock.mock_server.domain.orders.model import lines_of
 from sterling_mock.mock_server.store.core import Store

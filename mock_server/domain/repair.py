@@ -11,8 +11,7 @@ from typing import Any
 import orjson
 
 from sterling_mock.mock_server.base.settings import Settings
-from sterling_mock.mock_server.domain import shapes
-from sterling_mock.mock_server.domain.orders import render
+from sterling_mock.mock_server.domain.orders import render, shapes
 from sterling_mock.mock_server.store.core import Store
 
 #: (table, key column, root element of its documents); master-data records are named by their kind.

@@ -17,9 +17,8 @@ from functools import lru_cache
 import orjson
 
 from sterling_mock.client.wire import Doc, to_json, to_jsonable, to_xml, xml_fragment
-from sterling_mock.mock_server.domain import shapes
 from sterling_mock.mock_server.domain.context import Ctx
-from sterling_mock.mock_server.domain.orders import render
+from sterling_mock.mock_server.domain.orders import render, shapes
 from sterling_mock.mock_server.domain.statuses import Pipelines
 from sterling_mock.mock_server.store import journal
 

@@ -14,11 +14,11 @@ from sterling_mock.mock_server.base.errors import (
     RecordAlreadyExists,
     UnrenderableResult,
 )
-from sterling_mock.mock_server.domain import clock, masterdata, shapes, statuses
+from sterling_mock.mock_server.domain import clock, masterdata, statuses
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.inventory import demand as inventory_demand
 from sterling_mock.mock_server.domain.inventory import reservations
-from sterling_mock.mock_server.domain.orders import render
+from sterling_mock.mock_server.domain.orders import render, shapes
 from sterling_mock.mock_server.store.keys import check_keys
 
 TWO = Decimal("0.01")

@@ -11,15 +11,15 @@ from typing import Any, TypeVar
 import orjson
 
 from sterling_mock.client.wire import Doc, as_list, to_jsonable, xml_fragment
-from sterling_mock.mock_server.base.errors import SterlingError
+from sterling_mock.mock_server.base.errors import SterlingError, UnreadableRecord
 from sterling_mock.mock_server.base.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Doc])
 
 
 def _named(root: str, key: str) -> Callable[[F], F]:
-    """A render that fails on a stored record answers an error naming the record (``shapes.unreadable``:
-    written by an older version, ``sterling-mock repair`` mends it), never a 500."""
+    """A render that fails on a stored record answers an error naming the record (MOCK0121: written by an
+    older version, ``sterling-mock repair`` mends it), never a 500."""
 
     def wrap(render: F) -> F:
         @functools.wraps(render)
@@ -29,13 +29,8 @@ def _named(root: str, key: str) -> Callable[[F], F]:
             except SterlingError:
                 raise
             except Exception as exc:  # named, then raised as the fake's error
-                from sterling_mock.mock_server.domain import shapes  # shapes reads this module's names
-
                 name = str(source.get(key, "")) if isinstance(source, dict) else ""
-                found = shapes.violations(root, source)
-                raise shapes.unreadable(
-                    root, name, ", ".join(found[:5]) or f"{type(exc).__name__}: {exc}"
-                ) from exc
+                raise UnreadableRecord.naming(root, name, f"{type(exc).__name__}: {exc}") from exc
 
         return named  # type: ignore[return-value]
 

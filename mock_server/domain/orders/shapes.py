@@ -351,11 +351,7 @@ def repaired(root: str, doc: Doc) -> Doc:
 
 def unreadable(root: str, key: str, problem: str) -> UnreadableRecord:
     """The error a read answers when it meets a record it cannot read: it names the record, not a 500."""
-    return UnreadableRecord(
-        f"{root} {key} is stored in a shape this version cannot read ({problem}); it was probably written by "
-        "an older version. Run `sterling-mock repair --db <store>` to list and repair such records.",
-        attributes={"Name": root, "Key": key, "Problem": problem},
-    )
+    return UnreadableRecord.naming(root, key, problem)
 
 
 def check_stored(root: str, key: str, doc: Doc) -> None:
