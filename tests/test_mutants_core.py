@@ -11,8 +11,10 @@ from typing import Any
 import pytest
 
 from sterling_mock.client.wire import (
+    WireError,
     as_list,
     from_json,
+    from_jsonable,
     from_xml,
     is_list_child,
     to_json,
@@ -260,3 +262,223 @@ def test_bad_values_and_qry_types_are_refused(doc: Doc, code: str) -> None:
     with pytest.raises(SterlingError) as raised:
         compile_query(doc, FIELDS)
     assert raised.value.code == code
+
+
+# ------------------------------------------------------------------------------------------ errors, written out
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "message"),
+    [
+        (b"", "empty", "The request body is empty."),
+        (b"  ", "empty", "The request body is empty."),
+        (b"[1]", "type", "A Sterling JSON document must be an object."),
+        (b'{"": "x"}', "type", "Empty attribute or element name in the input document."),
+        (b'{"Lines": [1]}', "type", "Element 'Lines' must hold objects, not int."),
+    ],
+)
+def test_json_refusals_name_their_kind(body: bytes, kind: str, message: str) -> None:
+    with pytest.raises(WireError) as raised:
+        from_json(body)
+    assert (raised.value.kind, raised.value.message, str(raised.value)) == (kind, message, message)
+
+
+def test_json_malformed_and_depth_limits() -> None:
+    with pytest.raises(WireError) as raised:
+        from_json(b'{"a": ')
+    assert raised.value.kind == "malformed" and raised.value.message.startswith(
+        "The input is not valid JSON: "
+    )
+    nested: Doc = {"A": "1"}
+    for _ in range(4):
+        nested = {"E": nested}
+    assert from_jsonable(nested, max_depth=5)["E"]["E"]["E"]["E"] == {"A": "1"}  # 5 levels: at the limit
+    with pytest.raises(WireError) as too_deep:
+        from_jsonable(nested, max_depth=4)
+    assert (too_deep.value.kind, too_deep.value.message) == (
+        "depth",
+        "The document is nested deeper than 4 levels.",
+    )
+    in_a_list = {"L": [{"M": [{"N": "1"}]}]}
+    assert from_jsonable(in_a_list, max_depth=3) == in_a_list
+    with pytest.raises(WireError, match="deeper than 2 levels"):
+        from_jsonable(in_a_list, max_depth=2)
+    assert from_json('{"A": null, "B": 1.0, "C": 1.5, "D": false}') == {"B": "1", "C": "1.5", "D": "N"}
+
+
+@pytest.mark.parametrize(
+    ("body", "kind", "message"),
+    [
+        (b"", "empty", "The request body is empty."),
+        (
+            b"<!DOCTYPE a><a/>",
+            "doctype",
+            "DOCTYPE and entity declarations are not allowed in an input document.",
+        ),
+        (
+            b'<!entity x "y"><a/>',
+            "doctype",
+            "DOCTYPE and entity declarations are not allowed in an input document.",
+        ),
+    ],
+)
+def test_xml_refusals_name_their_kind(body: bytes, kind: str, message: str) -> None:
+    with pytest.raises(WireError) as raised:
+        from_xml(body)
+    assert (raised.value.kind, raised.value.message) == (kind, message)
+
+
+def test_xml_malformed_depth_namespaces_and_text() -> None:
+    with pytest.raises(WireError) as raised:
+        from_xml(b"<a><b></a>")
+    assert raised.value.kind == "malformed" and raised.value.message.startswith(
+        "The input is not well-formed XML: "
+    )
+    assert from_xml(b"<a><b><c X='1'/></b></a>", max_depth=3)[1] == {"b": {"c": {"X": "1"}}}
+    with pytest.raises(WireError) as too_deep:
+        from_xml(b"<a><b><c X='1'/></b></a>", max_depth=2)
+    assert (too_deep.value.kind, too_deep.value.message) == (
+        "depth",
+        "The document is nested deeper than 2 levels.",
+    )
+    namespaced = b'<Order xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="t" OrderNo="1"/>'
+    assert from_xml(namespaced) == ("Order", {"OrderNo": "1"})
+    assert from_xml(b"<Note>  hello  </Note>")[1] == {"#text": "hello"}
+    assert from_xml(b"<Note A='1'><!-- c --><B/></Note>")[1] == {"A": "1", "B": {}}
+    # repeated children become a list; an attribute and a child of the same name: the child wins
+    assert from_xml(b"<Order><Note N='1'/><Note N='2'/><Note N='3'/></Order>")[1] == {
+        "Note": [{"N": "1"}, {"N": "2"}, {"N": "3"}]
+    }
+    assert from_xml(b"<Order Extn='x'><Extn A='1'/></Order>")[1] == {"Extn": {"A": "1"}}
+
+
+# ------------------------------------------------------------------------------------------ query errors
+
+
+@pytest.mark.parametrize(
+    ("doc", "expected"),
+    [
+        ({"MaximumRecords": "5"}, 5),
+        ({"MaximumRecords": " 7 "}, 7),
+        ({"MaximumRecords": "2.9"}, 2),
+        ({"MaximumRecords": "0"}, None),
+        ({"MaximumRecords": ""}, None),
+        ({}, None),
+        ({"MaximumRecords": "1e999999"}, 2**31 - 1),
+    ],
+)
+def test_maximum_records(doc: Doc, expected: int | None) -> None:
+    assert compile_query(doc, FIELDS).max_records == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("many", "MaximumRecords='many' is not a number."),
+        ("NaN", "MaximumRecords='NaN' is not a number."),
+        ("-1", "MaximumRecords='-1' must not be negative."),
+    ],
+)
+def test_maximum_records_refused(raw: str, message: str) -> None:
+    with pytest.raises(SterlingError) as raised:
+        compile_query({"MaximumRecords": raw}, FIELDS)
+    assert raised.value.code == "MOCK0301"
+    assert raised.value.more_info == message
+    assert raised.value.attributes == {"Name": "MaximumRecords", "Value": raw}
+
+
+def test_order_by_and_complex_query_refusals() -> None:
+    query = compile_query(
+        {"OrderBy": {"Attribute": [{"Name": "Qty", "Desc": "true"}, {"Name": "Name"}]}}, FIELDS
+    )
+    assert query.order_by == [("Qty", True), ("Name", False)]
+    views = [{"Name": "b", "Qty": "1"}, {"Name": "a", "Qty": "1"}, {"Name": "c", "Qty": "9"}, {"Name": "d"}]
+    assert [v["Name"] for v in query.sort(views)] == [
+        "c",
+        "a",
+        "b",
+        "d",
+    ]  # missing values last when descending
+    with pytest.raises(SterlingError) as unknown:
+        compile_query({"OrderBy": {"Attribute": {"Name": "Nope"}}}, FIELDS)
+    assert unknown.value.attributes == {"Name": "OrderBy/Attribute/@Name", "Value": "Nope"}
+    with pytest.raises(SterlingError) as no_name:
+        compile_query({"ComplexQuery": {"And": {"Exp": {"Value": "1"}}}}, FIELDS)
+    assert no_name.value.attributes == {"Name": "Exp/@Name", "Value": ""}
+    with pytest.raises(SterlingError) as no_value:
+        compile_query({"ComplexQuery": {"And": {"Exp": {"Name": "Qty"}}}}, FIELDS)
+    assert (no_value.value.code, no_value.value.attributes) == ("MOCK0303", {"Name": "Qty"})
+    with pytest.raises(SterlingError) as operator:
+        compile_query(
+            {"ComplexQuery": {"Operator": "XOR", "And": {"Exp": {"Name": "Qty", "Value": "1"}}}}, FIELDS
+        )
+    assert operator.value.attributes == {"Name": "Operator", "Value": "XOR"}
+    with pytest.raises(SterlingError) as child:
+        compile_query({"ComplexQuery": {"Not": {"Exp": {"Name": "Qty", "Value": "1"}}}}, FIELDS)
+    assert child.value.attributes == {"Name": "Not"}
+    lower = compile_query(
+        {"ComplexQuery": {"Operator": "or", "Or": {"Exp": {"Name": "Qty", "Value": "1"}}}}, FIELDS
+    )
+    assert lower.complex_operator == "OR"
+    assert compile_query({"ComplexQuery": {"Operator": "AND"}}, FIELDS).complex is None  # empty: no filter
+    with pytest.raises(ValueError, match="field X: unknown data type blob"):
+        compile_query({}, {"X": "blob"})
+
+
+# ------------------------------------------------------------------------------------------ pipeline files
+
+
+def test_pipeline_configuration_forms() -> None:
+    flat = statuses.Pipelines.configure({"0001": {"3700.0005": "Order Delivered"}}).get("0001")
+    assert flat.describe("3700.0005") == "Order Delivered" and flat.describe("3700") == "Shipped"
+    assert flat.allows("3700", "3900")  # the default moves are kept
+    full = statuses.Pipelines.configure(
+        {"0001": {"statuses": {"3200.10": "Ready For Ship"}, "moves": {"3700": ["3700.0005"]}}}
+    ).get("0001")
+    assert full.describe("3200.10") == "Ready For Ship"
+    assert full.moves["3700"] == ("3700.01", "3900", "3700.0005")  # added after the defaults, once
+    replaced = statuses.Pipelines.configure(
+        {"0001": {"statuses": {"1100": "New", "9000": "Gone"}, "moves": {"1100": ["9000"]}, "replace": True}}
+    ).get("0001")
+    assert (replaced.descriptions, replaced.moves) == ({"1100": "New", "9000": "Gone"}, {"1100": ("9000",)})
+    new_type = statuses.Pipelines.configure({"0007": {"1100": "Created here"}})
+    assert new_type.get("0007").describe("1100") == "Created here"
+    assert (
+        new_type.get("0007").describe("3700") == "Shipped"
+    )  # a new document type starts from the sales order's
+    assert new_type.get("0099") is new_type.get("0001")  # unknown types read the sales order's
+    assert statuses.Pipelines.default().get("SHIPMENT").describe("1400") == "Shipment Shipped"
+    assert statuses.Pipelines.default().get("0003").allows("3200", "3700.01")
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ([], "pipeline configuration: expected an object keyed by document type"),
+        ({"0001": []}, "pipeline configuration 0001: expected an object"),
+        ({"0001": {"statuses": []}}, "pipeline configuration 0001: statuses must be an object"),
+        ({"0001": {"37x": "Bad"}}, "pipeline configuration 0001: '37x' is not a status code"),
+        ({"0001": {"moves": []}}, "pipeline configuration 0001: moves must be an object"),
+        (
+            {"0001": {"moves": {"3700": "3900"}}},
+            "pipeline configuration 0001: moves['3700'] must list status codes",
+        ),
+        (
+            {"0001": {"moves": {"3700": ["x"]}}},
+            "pipeline configuration 0001: moves['3700'] must list status codes",
+        ),
+    ],
+)
+def test_pipeline_configuration_refusals(config: Any, message: str) -> None:
+    with pytest.raises(ValueError) as raised:
+        statuses.Pipelines.configure(config)
+    assert str(raised.value) == message
+
+
+def test_pipeline_file(tmp_path: Any) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"0001": {"3200.10": "Ready"}}')
+    assert statuses.Pipelines.from_file(path).get("0001").describe("3200.10") == "Ready"
+    path.write_text("{")
+    with pytest.raises(ValueError, match=r"^pipeline file .*p\.json: "):
+        statuses.Pipelines.from_file(path)
