@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.apis.spec import ApiSpec
-from sterling_mock.mock_server.base.errors import MandatoryMissing, SterlingError
+from sterling_mock.mock_server.base.errors import AuditNotFound, MandatoryMissing
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.orders import audit, model
 from sterling_mock.mock_server.domain.queries.query import compile_query
@@ -28,11 +28,6 @@ AUDIT_FIELDS: dict[str, str] = {
     ),
     **dict.fromkeys(("Createts", "Modifyts"), "datetime"),
 }
-
-
-class AuditNotFound(SterlingError):
-    code = "MOCK0311"
-    description = "No order audit with this OrderAuditKey."
 
 
 def get_order_audit_list(ctx: Ctx, doc: Doc) -> Output:

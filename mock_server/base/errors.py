@@ -218,6 +218,11 @@ class InvalidOrderLine(SterlingError):
     description = "The order line does not exist on this order."
 
 
+class AuditNotFound(SterlingError):
+    code = "MOCK0311"
+    description = "No order audit with this OrderAuditKey."
+
+
 # --- doors: interop servlet, resources, services, JWT (MOCK0600-MOCK0699) --------------------------------
 
 
