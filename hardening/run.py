@@ -1,7 +1,8 @@
 """The seeded fuzzer's engine: input number N is rebuilt from (seed, N) alone and sent to the fake's WSGI app;
 its answer must be a Sterling-shaped error or a success (never HTTP 5xx, never an unhandled exception), and
 every order it could have touched must still answer getOrderDetails (default and the full template) and be
-listed by getOrderList with its key; the store's invariants are checked as the run goes and at its end."""
+listed by getOrderList with its key, and keep each order's invariants (``check_orders``); the whole store's
+invariants are checked as the run goes and at its end."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from flask.testing import FlaskClient
 
 from sterling_mock.client.wire import WireError, from_xml
 from sterling_mock.mock_server.apis import APIS
+from sterling_mock.mock_server.domain.invariants import check_orders
 
 from . import doors
 from .doors import FULL_TEMPLATE, FULL_TEMPLATE_ID, Request, request_for
@@ -253,7 +255,12 @@ class Fuzzer:
         return None
 
     def verify(self, item: Input, answer: bytes) -> None:
-        for key in self.touched(item, answer):
+        keys = self.touched(item, answer)
+        for problem in check_orders(self.store, "default", keys):
+            self.tally.failures.append(
+                f"input {item.number}: invariant: {problem}\n    request: {item.request.text()}"
+            )
+        for key in keys:
             self.tally.checked += 1
             why = self.unreadable(key, xml=item.number % 2 == 1)
             if why is not None:

@@ -125,6 +125,24 @@ def _bounds(conn: Any, journal_limit: int | None, page_sets: int | None) -> list
     return problems
 
 
+def check_orders(store: Store, ns: str, keys: list[str]) -> list[str]:
+    """The invariants of single orders (statuses, totals, attributes and elements apart) for ``keys`` only:
+    cheap enough to run after every call that touched them (the fuzzer does)."""
+    problems: list[str] = []
+    with store.read() as tx:
+        for key in keys:
+            raw = tx.get_order_bytes(ns, key)
+            if raw is None:
+                continue
+            order = orjson.loads(raw)
+            problems += _order_problems(ns, key, order)
+            problems += [
+                f"{ns}/{key}: {where} holds a value of the wrong kind"
+                for where in shapes.violations("Order", order)
+            ]
+    return problems
+
+
 def check(store: Store, *, journal_limit: int | None = None, page_sets: int | None = None) -> list[str]:
     """Every broken invariant, as readable lines (empty when the store is consistent).  ``journal_limit``
     and ``page_sets`` (per namespace) are checked when given: a checker needs the settings to know them."""
