@@ -362,3 +362,14 @@ def test_stored_catalogue_answers_as_the_defaults_did(api: Api) -> None:
     after = [api("getItemList", query, root="Item") for query in QUERIES]
     for query, old, new in zip(QUERIES, before, after, strict=True):
         assert new == old, query
+
+
+def test_amounts_read_back_with_two_decimals(api: Api) -> None:
+    """[INF] money columns: a UnitCost sent as ``286.6`` reads back ``286.60`` (the XSD's amount pattern)."""
+    item = {**NEW_ITEM, "ItemID": "TWO-DEC", "PrimaryInformation": {"UnitCost": "286.6", "ListPrice": "7"}}
+    api("manageItem", {"Item": [item]}, root="ItemList")
+    read = api(
+        "getItemDetails", {"ItemID": "TWO-DEC", "OrganizationCode": item["OrganizationCode"]}, root="Item"
+    )
+    assert read["PrimaryInformation"]["UnitCost"] == "286.60"
+    assert read["PrimaryInformation"]["ListPrice"] == "7.00"

@@ -49,6 +49,8 @@ NUMBERS = (
     "UnitPrice",
 )
 ACTIONS = ("MANAGE", "DELETE")
+#: Amounts among NUMBERS: kept with two decimals (``286.6`` reads back ``286.60``).
+MONEY = ("UnitCost", "ListPrice", "UnitPrice")
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -209,10 +211,14 @@ def merged(old: Doc | None, given: Doc, key: str, uom: str) -> Doc:
     doc["ItemKey"] = key
     doc["UnitOfMeasure"] = uom
     doc.setdefault("ItemGroupCode", "PROD")
-    primary = doc.setdefault("PrimaryInformation", {})
+    primary = doc["PrimaryInformation"] = dict(doc.get("PrimaryInformation") or {})
     primary.setdefault("Status", "3000")
     primary.setdefault("ItemType", "REGULAR")
     primary.setdefault("DefaultProductClass", "GOOD")
+    for name in MONEY:  # [INF] amounts are stored with two decimals, as Sterling's money columns answer them
+        value = primary.get(name)
+        if isinstance(value, str) and value != "":
+            primary[name] = f"{Decimal(value):.2f}"
     return doc
 
 
