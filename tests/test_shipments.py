@@ -269,3 +269,24 @@ def test_shipment_list_template_through_multiapi(api: Api) -> None:
     listed = as_list(out["API"])[0]["Output"]["Shipments"]
     assert listed["TotalNumberOfRecords"] == "1"
     assert sorted(as_list(listed["Shipment"])[0]) == ["ShipmentNo", "Status"]
+
+
+def test_a_ship_node_holding_no_released_quantity_is_refused(api: Api) -> None:
+    """createShipment for a whole order at a node where none of it is released (fuzz seed 23, input 992: it was
+    an IndexError, HTTP 500): MOCK0203, nothing created."""
+    key = api(
+        "createOrder",
+        {
+            "EnterpriseCode": "Matrix-R",
+            "OrderLines": {
+                "OrderLine": [{"OrderedQty": "1", "ShipNode": "DC_EAST", "Item": {"ItemID": "SHOE-101"}}]
+            },
+        },
+    )["OrderHeaderKey"]
+    api("scheduleOrder", {"OrderHeaderKey": key}, root="ScheduleOrder")
+    api("releaseOrder", {"OrderHeaderKey": key}, root="ReleaseOrder")
+    status, error = api.error(
+        "createShipment", {"OrderHeaderKey": key, "ShipNode": "NO_SUCH_NODE"}, root="Shipment"
+    )
+    assert (status, error["ErrorCode"]) == (400, "MOCK0203")
+    assert api("getShipmentListForOrder", {"OrderHeaderKey": key}).get("Shipment", []) == []

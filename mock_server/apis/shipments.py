@@ -39,6 +39,11 @@ def create_shipment(ctx: Ctx, doc: Doc) -> Output:
                 attributes={"Nodes": ",".join(groups)},
             )
         entries = groups.get(wanted or next(iter(groups)), [])
+        if not entries:
+            raise QuantityNotReleased(
+                f"No released quantity of the order sits at ShipNode {wanted}.",
+                attributes={"ShipNode": str(wanted), "Nodes": ",".join(groups)},
+            )
     shipment = shipping.build(ctx, batch, doc, entries)
     batch.commit("CREATE_SHIPMENT", doc)
     return _keys(ctx, shipment)
