@@ -185,6 +185,8 @@ def test_ranges_include_both_ends() -> None:
     assert matching({"FromQty": "2", "ToQty": "10", "QtyQryType": "BETWEEN"}, NUMBERS) == ["two", "ten"]
     assert matching({"FromQty": "2", "QtyQryType": "BETWEEN"}, NUMBERS) == ["two", "ten"]
     assert matching({"ToQty": "2", "QtyQryType": "BETWEEN"}, NUMBERS) == ["one", "two"]
+    assert matching({"FromQty": "2", "ToQty": "10"}, NUMBERS) == ["two", "ten"]  # From/To alone: a range
+    assert matching({"ToQty": "1"}, NUMBERS) == ["one"]
     days = {"FromWhen": "2025-05-02", "ToWhen": "2025-05-02", "WhenQryType": "DATERANGE"}
     assert matching(days, STAMPS) == ["exact"]  # the whole day, the next one excluded
     edges = [
