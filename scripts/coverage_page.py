@@ -61,6 +61,23 @@ def mentions(source: str, api: str) -> bool:
     return f'"{api}"' in source or f"'{api}'" in source or f"/{api}" in source
 
 
+def error_table() -> list[str]:
+    """Every error code the fake answers, from its error classes (one row per code; the first class's text)."""
+    import sterling_mock.mock_server.calls.dispatch  # noqa: F401  (loads every error class, the stubs' too)
+    from sterling_mock.mock_server.base.errors import SterlingError
+
+    found: dict[str, tuple[int, str]] = {}
+    todo = [SterlingError]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls is not SterlingError:
+            found.setdefault(cls.code, (cls.http_status, cls.description))
+    rows = ["| Code | HTTP | Description |", "|---|---|---|"]
+    rows += [f"| `{code}` | {status} | {text} |" for code, (status, text) in sorted(found.items())]
+    return [*rows, ""]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write COVERAGE.md")
     parser.add_argument("--stubs", action="append", default=[], help="a recording folder or stub file")
@@ -69,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     unit = test_functions(ROOT / "tests")
     contract = test_functions(ROOT / "contract_tests") if (ROOT / "contract_tests").is_dir() else []
     lines = [(ROOT / "scripts" / "coverage_intro.md").read_text(encoding="utf-8").rstrip(), ""]
+    lines += error_table()
     lines.append("## APIs\n")
     lines.append(
         "Counts are test functions (not parametrised cases) whose own source names the API; a test reaching it\n"

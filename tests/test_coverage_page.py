@@ -52,3 +52,21 @@ def test_a_recording_s_stubbed_apis_are_listed_apart(tmp_path: Path) -> None:
     assert "getLoyaltyTierList" in section
     assert "getOrderDetails" in section[section.index("override") :]
     assert "| `getLoyaltyTierList` |" not in page[: page.index("## Answered from a recording")]
+
+
+def test_every_error_code_means_one_thing() -> None:
+    """One class per code: two conditions sharing a code (an unknown customer and an unknown reservation both
+    answered MOCK0900 once) would make a client's error handling guess."""
+    import sterling_mock.mock_server.calls.dispatch  # noqa: F401  (every error class loaded)
+    from sterling_mock.mock_server.base.errors import SterlingError
+
+    by_code: dict[str, list[str]] = {}
+    todo: list[type[SterlingError]] = [SterlingError]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls is not SterlingError:
+            by_code.setdefault(cls.code, []).append(cls.__name__)
+    assert {code: names for code, names in by_code.items() if len(names) > 1} == {}
+    page = (ROOT / "COVERAGE.md").read_text(encoding="utf-8")
+    assert [code for code in by_code if f"| `{code}` |" not in page] == []

@@ -127,7 +127,7 @@ def test_customer_details_consumer_and_business(api: Api, fmt: str) -> None:
     contact = as_list(consumer["CustomerContactList"]["CustomerContact"])[0]
     assert as_list(contact["CustomerPaymentMethodList"]["CustomerPaymentMethod"])[0]["CreditCardType"]
     status, error = api.error("getCustomerDetails", {"CustomerID": "NOBODY"}, fmt, root="Customer")
-    assert status == 400 and error["ErrorCode"] == "MOCK0900"
+    assert status == 400 and error["ErrorCode"] == "MOCK0950"
 
 
 def test_manage_customer_create_modify_delete(api: Api, fmt: str) -> None:
@@ -165,7 +165,7 @@ def test_manage_customer_create_modify_delete(api: Api, fmt: str) -> None:
     )
     assert (
         api.error("getCustomerDetails", {"CustomerID": "C-NEW"}, fmt, root="Customer")[1]["ErrorCode"]
-        == "MOCK0900"
+        == "MOCK0950"
     )
 
 
@@ -175,7 +175,7 @@ def test_manage_customer_bad_input_changes_nothing(api: Api) -> None:
         ({**CONSUMER, "OrganizationCode": "NOPE"}, "MOCK0202"),
         ({**CONSUMER, "CustomerType": "03"}, "MOCK0101"),
         ({**CONSUMER, "Operation": "Merge"}, "MOCK0101"),
-        ({"CustomerID": "GHOST", "OrganizationCode": "Matrix-R", "Operation": "Modify"}, "MOCK0900"),
+        ({"CustomerID": "GHOST", "OrganizationCode": "Matrix-R", "Operation": "Modify"}, "MOCK0950"),
         ({"CustomerID": "NEW"}, "MOCK0100"),
     ):
         status, error = api.error("manageCustomer", doc, root="Customer")
@@ -324,7 +324,7 @@ def test_customer_json_arrays_and_snapshot_round_trip(client: FlaskClient, api: 
     assert client.post("/_fake/reset", json={}).status_code == 200
     assert (
         api.error("getCustomerDetails", {"CustomerID": "C-NEW"}, root="Customer")[1]["ErrorCode"]
-        == "MOCK0900"
+        == "MOCK0950"
     )
     assert client.put("/_fake/state", json=snapshot).status_code < 300
     assert api("getCustomerDetails", {"CustomerID": "C-NEW"}, root="Customer")["CustomerID"] == "C-NEW"

@@ -97,7 +97,7 @@ def manage_customer(ctx: Ctx, doc: Doc) -> Output:
     ``CUST<n>`` [INF].  Contacts merge by CustomerContactID, their addresses by CustomerAdditionalAddressID
     (entries without an ID are added) [INF].  OrganizationCode must be an organization on file (MOCK0202);
     CustomerType 01 (business) or 02 (consumer, the default).  Create of an existing customer is YFC0001;
-    Modify or Delete of a missing one MOCK0900.  Answers the customer as getCustomerDetails does.
+    Modify or Delete of a missing one MOCK0950.  Answers the customer as getCustomerDetails does.
     """
     action = customers.action_of(doc)
     customers.check(doc)
@@ -154,7 +154,7 @@ def get_customer_details(ctx: Ctx, doc: Doc) -> Output:
     """getCustomerDetails by CustomerKey or CustomerID (+ OrganizationCode): the customer with BuyerOrganization
     (business) or Consumer/BillingPersonInfo (consumer), CustomerContactList (contacts with
     CustomerAdditionalAddressList and CustomerPaymentMethodList) and CustomerSchedulingPreferences [DOC].
-    Unknown customer: MOCK0900 [INF: no capture of the real error]."""
+    Unknown customer: MOCK0950 [INF: no capture of the real error]."""
     found = customers.find(ctx, doc)
     assert found is not None
     return _shaped(ctx, "Customer", customers.details(found))

@@ -388,9 +388,9 @@ class UnreadableRecord(SterlingError):
         )
 
 
-# --- catalogue, customers, configuration (issue 23; MOCK0900-MOCK0999: no real codes are known) ------------
+# --- catalogue, customers, configuration (MOCK0950-MOCK0999: no real codes are known) ---------------------
 
 
 class CustomerNotFound(SterlingError):
-    code = "MOCK0900"
+    code = "MOCK0950"
     description = "The customer does not exist."
