@@ -33,7 +33,18 @@ from .harness import (
     json_body,
 )
 
-SECTIONS = ("foundation", "queries", "lifecycle", "sync", "inprocess", "console", "scale", "shared", "inventory", "catalog")
+SECTIONS = (
+    "foundation",
+    "queries",
+    "lifecycle",
+    "sync",
+    "inprocess",
+    "console",
+    "scale",
+    "shared",
+    "inventory",
+    "catalog",
+)
 
 
 def report(label: str, figure: str) -> None:

@@ -18,10 +18,9 @@ from sterling_mock.fixtures.builders import create_order_input
 from sterling_mock.fixtures.provider import sterling_faker
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.calls.dispatch import Call, Fake
-from sterling_mock.mock_server.domain import clock
+from sterling_mock.mock_server.domain import clock, statuses
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.orders import model, render
-from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.seeding import seed
 from sterling_mock.mock_server.store import pgcluster
 

@@ -1,7 +1,8 @@
 """Writes the ``fixtures/samples`` of the holds, cancellation, payments, invoices, returns and alerts APIs
 (issue 25): a scripted walk on the fake, in process, with a frozen clock and shipment invoicing off (so
 createOrderInvoice has something to invoice).  ``python -m contract_tests.make_samples_aftercare [--out DIR]``;
-the same run gives the same files but for the milliseconds inside keys.  (``make_samples`` writes the others; it needs a server, this one does not.)
+the same run gives the same files but for the milliseconds inside keys.  (``make_samples`` writes the others;
+it needs a server, this one does not.)
 """
 
 from __future__ import annotations

@@ -5,8 +5,8 @@ control plane and the console — in XML and JSON, in-process, on SQLite or Post
 Input N is rebuilt from the seed and N alone (``--only N`` prints it).  After each input every order it could
 have touched must still answer getOrderDetails (default and the full template) and appear in getOrderList
 with its key, and keep its own invariants; the whole store's invariants are checked every 250 inputs and at the
-end, and at the end every order is read once more.  Prints the answers by HTTP status and every failure with its input number and exact
-request; exit status 1 when anything failed."""
+end, and at the end every order is read once more.  Prints the answers by HTTP status and every failure with
+its input number and exact request; exit status 1 when anything failed."""
 
 from __future__ import annotations
 

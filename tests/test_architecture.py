@@ -63,7 +63,9 @@ def graph() -> grimp.ImportGraph:
     return grimp.build_graph("sterling_mock", cache_dir=None)
 
 
-@pytest.mark.parametrize("package", ["sterling_mock.mock_server", "sterling_mock.client", "sterling_mock.fixtures"])
+@pytest.mark.parametrize(
+    "package", ["sterling_mock.mock_server", "sterling_mock.client", "sterling_mock.fixtures"]
+)
 def test_no_import_cycles(graph: grimp.ImportGraph, package: str) -> None:
     assert _cycles(graph, package) == []
 
@@ -96,7 +98,9 @@ def _python_files() -> list[Path]:
         text=True,
         check=True,
     ).stdout.split()
-    return [ROOT / name for name in listed if not name.startswith("sterling_mock/") and (ROOT / name).exists()]
+    return [
+        ROOT / name for name in listed if not name.startswith("sterling_mock/") and (ROOT / name).exists()
+    ]
 
 
 def test_nothing_imports_the_generic_names() -> None:
@@ -109,7 +113,9 @@ def test_nothing_imports_the_generic_names() -> None:
             elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
                 names = [node.module]
             offenders += [
-                f"{path.relative_to(ROOT)}:{node.lineno} {name}" for name in names if name.split(".")[0] in GENERIC
+                f"{path.relative_to(ROOT)}:{node.lineno} {name}"
+                for name in names
+                if name.split(".")[0] in GENERIC
             ]
     assert offenders == []
 

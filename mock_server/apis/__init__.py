@@ -3,13 +3,52 @@ literal ``APIS`` table (one line per API); this module merges them in one place.
 
 from __future__ import annotations
 
-from sterling_mock.mock_server.apis import audits, changes, flows, fulfilment, lists, multi, orders, session, shipments
-from sterling_mock.mock_server.apis import catalog, configuration, parties, views  # issue 23: catalogue, customers, configuration
-from sterling_mock.mock_server.apis import alerts, cancellation, holds, payments, returns  # issue 25
-from sterling_mock.mock_server.apis import inventory, promising  # issue 24: inventory, promising, reservations
+from sterling_mock.mock_server.apis import (  # issue 25
+    alerts,
+    audits,
+    cancellation,
+    catalog,
+    changes,
+    configuration,
+    flows,
+    fulfilment,
+    holds,
+    inventory,
+    lists,
+    multi,
+    orders,
+    parties,
+    payments,
+    promising,
+    returns,
+    session,
+    shipments,
+    views,
+)  # issue 23: catalogue, customers, configuration  # issue 24: inventory, promising, reservations
 from sterling_mock.mock_server.apis.spec import ApiSpec
 
-FAMILIES = (session, orders, lists, changes, audits, multi, fulfilment, shipments, flows, catalog, parties, configuration, views, holds, cancellation, payments, alerts, returns, inventory, promising)
+FAMILIES = (
+    session,
+    orders,
+    lists,
+    changes,
+    audits,
+    multi,
+    fulfilment,
+    shipments,
+    flows,
+    catalog,
+    parties,
+    configuration,
+    views,
+    holds,
+    cancellation,
+    payments,
+    alerts,
+    returns,
+    inventory,
+    promising,
+)
 
 APIS: dict[str, ApiSpec] = {name: spec for family in FAMILIES for name, spec in family.APIS.items()}
 

@@ -8,10 +8,9 @@ from decimal import Decimal
 from sterling_mock.client.wire import Doc, as_list, child
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import ChangeNotAllowed, InvalidOrderLine, InvalidValue
-from sterling_mock.mock_server.domain import clock, intake
+from sterling_mock.mock_server.domain import clock, intake, statuses
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.orders import audit, model, render
-from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.domain.queries.query import present
 from sterling_mock.mock_server.domain.queries.templates import apply_template
 

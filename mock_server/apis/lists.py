@@ -14,7 +14,15 @@ from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.domain.catalog import enrich
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.orders import cache, render
-from sterling_mock.mock_server.domain.queries.order_query import OrderView, compile_lines, compile_orders, line_view, lines_of, row_of, search
+from sterling_mock.mock_server.domain.queries.order_query import (
+    OrderView,
+    compile_lines,
+    compile_orders,
+    line_view,
+    lines_of,
+    row_of,
+    search,
+)
 from sterling_mock.mock_server.domain.queries.query import CompiledQuery, present
 from sterling_mock.mock_server.domain.queries.templates import apply_template, item_template, needs_full_order
 from sterling_mock.mock_server.store import journal
@@ -106,7 +114,10 @@ def order_view_doc(ctx: Ctx, view: OrderView, template: Doc) -> Doc:
 def template_view(ctx: Ctx, order: Doc, template: Doc) -> Doc:
     """``order_view_doc`` of a stored order document."""
     light = render.list_order(order)
-    for key, value in order.items():  # lines and payment methods (card numbers masked) come from the full view
+    for (
+        key,
+        value,
+    ) in order.items():  # lines and payment methods (card numbers masked) come from the full view
         if key not in ("OrderLines", "PaymentMethods") and (isinstance(value, str) or key not in light):
             light.setdefault(key, value)
     if needs_full_order(template, light):
@@ -291,7 +302,9 @@ def line_item(ctx: Ctx, order: Doc, line: Doc, template: Doc | None) -> Doc:
         if isinstance(value, str) or key not in out:
             out.setdefault(key, value)
     out["Order"] = {k: v for k, v in order.items() if isinstance(v, str)}
-    return apply_template("OrderLine", enrich.join_line(ctx, order, out, template), template, keep_paging=False)
+    return apply_template(
+        "OrderLine", enrich.join_line(ctx, order, out, template), template, keep_paging=False
+    )
 
 
 def line_list(ctx: Ctx, pairs: list[tuple[OrderView, Doc]], more: bool, history: str) -> ListResult:

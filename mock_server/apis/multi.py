@@ -10,7 +10,14 @@ import orjson
 from sterling_mock.client.wire import Doc, as_list, child, to_json, to_jsonable, to_xml
 from sterling_mock.mock_server.apis import pages
 from sterling_mock.mock_server.apis.spec import ApiSpec
-from sterling_mock.mock_server.base.errors import InvalidPageRequest, InvalidValue, MandatoryMissing, PageSetExpired, SterlingError, UnknownApi
+from sterling_mock.mock_server.base.errors import (
+    InvalidPageRequest,
+    InvalidValue,
+    MandatoryMissing,
+    PageSetExpired,
+    SterlingError,
+    UnknownApi,
+)
 from sterling_mock.mock_server.domain import clock
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.queries.query import present

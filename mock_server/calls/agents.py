@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sterling_mock.client.wire import Doc, as_list
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.calls.call import Call
-from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.domain import clock, statuses
 from sterling_mock.mock_server.store import walcheckpoint
 from sterling_mock.mock_server.store.journal import side_write
 
@@ -158,7 +157,11 @@ def _orders_at(fake: Fake, ns: str, code: str, limit: int) -> list[tuple[str, st
     """(key, natural key) of the orders wholly at ``code``, oldest first; for 1300 every order with
     backordered quantity (partly scheduled ones too: the backorder schedules once supply arrives, issue 24)."""
     wholly = "" if code == statuses.BACKORDERED else " AND max_status=?"
-    args = (ns, statuses.sort_key(code)) if not wholly else (ns, statuses.sort_key(code), statuses.sort_key(code))
+    args = (
+        (ns, statuses.sort_key(code))
+        if not wholly
+        else (ns, statuses.sort_key(code), statuses.sort_key(code))
+    )
     with fake.store.read() as tx:
         rows = tx.conn.execute(
             "SELECT ohk, enterprise_code, document_type, order_no FROM orders "

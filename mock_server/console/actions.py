@@ -22,8 +22,7 @@ from sterling_mock.mock_server.calls.dispatch import Call
 from sterling_mock.mock_server.console import USER, bp, fake, link, namespace, refuse_if_read_only
 from sterling_mock.mock_server.control import ControlError
 from sterling_mock.mock_server.control.clockwork import parse_duration
-from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.domain import clock, statuses
 from sterling_mock.mock_server.store.journal import side_write
 
 MAX_SEED = 50_000

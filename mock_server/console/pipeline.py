@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from sterling_mock.client.wire import as_list
-from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.domain import clock, statuses
 from sterling_mock.mock_server.store.journal import side_write
 
 if TYPE_CHECKING:

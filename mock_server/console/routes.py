@@ -6,8 +6,12 @@ so the package importing them back would be a cycle).
 
 from __future__ import annotations
 
-from sterling_mock.mock_server.console import actions, bp, pages
-from sterling_mock.mock_server.console import inventory  # issue 24
+from sterling_mock.mock_server.console import (
+    actions,
+    bp,
+    inventory,  # issue 24
+    pages,
+)
 
 ROUTE_MODULES = (pages, actions, inventory)
 

@@ -6,7 +6,16 @@ from flask import Response
 
 from sterling_mock.mock_server.apis import APIS, flows
 from sterling_mock.mock_server.base.errors import InvalidServiceDefinition
-from sterling_mock.mock_server.control import ControlError, body, bp, fake, invalid, json_response, namespace, no_content
+from sterling_mock.mock_server.control import (
+    ControlError,
+    body,
+    bp,
+    fake,
+    invalid,
+    json_response,
+    namespace,
+    no_content,
+)
 
 
 def _define(name: str | None) -> Response:

@@ -6,9 +6,17 @@ helpers, so the package importing them back would be a cycle.
 
 from __future__ import annotations
 
-from sterling_mock.mock_server.control import bp, clockwork, flows, payments, records, rules, stubs
-from sterling_mock.mock_server.control import inventory  # issue 24
-from sterling_mock.mock_server.control import catalogue  # issue 23
+from sterling_mock.mock_server.control import (
+    bp,
+    catalogue,  # issue 23
+    clockwork,
+    flows,
+    inventory,  # issue 24
+    payments,
+    records,
+    rules,
+    stubs,
+)
 
 ROUTE_MODULES = (clockwork, records, rules, flows, stubs, payments, inventory, catalogue)
 

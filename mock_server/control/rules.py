@@ -5,7 +5,16 @@ from __future__ import annotations
 from flask import Response
 
 from sterling_mock.mock_server.calls import faults, throttle
-from sterling_mock.mock_server.control import ControlError, body, bp, fake, invalid, json_response, namespace, no_content
+from sterling_mock.mock_server.control import (
+    ControlError,
+    body,
+    bp,
+    fake,
+    invalid,
+    json_response,
+    namespace,
+    no_content,
+)
 from sterling_mock.mock_server.store.journal import side_write
 
 

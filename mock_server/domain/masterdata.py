@@ -92,9 +92,9 @@ def check_item(ctx: Ctx, item_id: str, uom: str = "") -> None:
         return
     ensure(ctx)
     item = sql.md_get(ctx.tx, ctx.ns, "item", item_id) if item_id else None
-    if item is None and item_id:  # the item catalogue (manageItem, its defaults) knows items too (issue 23)
-        if records.lookup_item(ctx, item_id) is not None:
-            item = records.lookup_item(ctx, item_id, uom) or {"UnitOfMeasure": ""}
+    # the item catalogue (manageItem, its defaults) knows items too (issue 23)
+    if item is None and item_id and records.lookup_item(ctx, item_id) is not None:
+        item = records.lookup_item(ctx, item_id, uom) or {"UnitOfMeasure": ""}
     if item is None:
         raise ItemNotFound(f"ItemID {item_id!r} is not in the master data.", attributes={"ItemID": item_id})
     if uom and item.get("UnitOfMeasure", uom) != uom:

@@ -12,14 +12,27 @@ from flask import Flask, Response, g, request
 from werkzeug.exceptions import ClientDisconnected, HTTPException, RequestEntityTooLarge
 
 from sterling_mock.mock_server import control
-from sterling_mock.mock_server.base.errors import BodyTooLarge, InternalError, MalformedDocument, MethodNotAllowed, NotFound, RequestTimeout, SterlingError
+from sterling_mock.mock_server.base.errors import (
+    BodyTooLarge,
+    InternalError,
+    MalformedDocument,
+    MethodNotAllowed,
+    NotFound,
+    RequestTimeout,
+    SterlingError,
+)
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.calls.dispatch import Fake
 from sterling_mock.mock_server.calls.faults import ConnectionFaults, FaultAbort, FaultHttp
 from sterling_mock.mock_server.console import routes as console_routes
 from sterling_mock.mock_server.control import routes as control_routes
 from sterling_mock.mock_server.doors import interop, resources, rest
-from sterling_mock.mock_server.doors.http import NAMESPACE_HEADER, current_request, response_format, rest_error
+from sterling_mock.mock_server.doors.http import (
+    NAMESPACE_HEADER,
+    current_request,
+    response_format,
+    rest_error,
+)
 from sterling_mock.mock_server.doors.limits import SwallowOversized
 from sterling_mock.mock_server.store.core import Store
 

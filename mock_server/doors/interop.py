@@ -24,7 +24,13 @@ from flask import Blueprint, Response, g, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from sterling_mock.client.wire import Doc, to_xml
-from sterling_mock.mock_server.base.errors import BodyTooLarge, InteropApiMissing, NotAuthenticated, SterlingError, UnknownApi
+from sterling_mock.mock_server.base.errors import (
+    BodyTooLarge,
+    InteropApiMissing,
+    NotAuthenticated,
+    SterlingError,
+    UnknownApi,
+)
 from sterling_mock.mock_server.calls.dispatch import Call
 from sterling_mock.mock_server.domain import auth
 from sterling_mock.mock_server.domain.context import Output

@@ -13,7 +13,14 @@ from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.calls.dispatch import Call, Fake
 from sterling_mock.mock_server.domain import auth, clock
 from sterling_mock.mock_server.domain.context import Output
-from sterling_mock.mock_server.doors.http import NAMESPACE_HEADER, current_request, parse_document, render_output, request_format, response_format
+from sterling_mock.mock_server.doors.http import (
+    NAMESPACE_HEADER,
+    current_request,
+    parse_document,
+    render_output,
+    request_format,
+    response_format,
+)
 
 bp = Blueprint("rest", __name__, url_prefix="/smcfs/restapi")
 

@@ -20,8 +20,8 @@ from sterling_mock.mock_server.domain.orders import model
 from sterling_mock.mock_server.seeding import bulk as seed_bulk
 from sterling_mock.mock_server.seeding import (
     catalogue,
+    walk,
 )  # issue 23: orders take the catalogue's items and customers
-from sterling_mock.mock_server.seeding import walk
 from sterling_mock.mock_server.store import walcheckpoint
 from sterling_mock.mock_server.store.core import Tx
 

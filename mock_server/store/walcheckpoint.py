@@ -40,6 +40,7 @@ class Store(Protocol):
     spool: Spool | None
     durability: str
 
+
 log = logging.getLogger("sterling_mock")
 
 #: Seconds between passes.  0.05 s until round 5 of bench/README.md: a longer pass settles bigger journal

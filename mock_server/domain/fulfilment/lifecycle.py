@@ -10,13 +10,12 @@ import orjson
 
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.base.errors import InvalidOrderLine, InvalidTransition
-from sterling_mock.mock_server.domain import masterdata
+from sterling_mock.mock_server.domain import masterdata, statuses
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.inventory import demand
 from sterling_mock.mock_server.domain.orders import audit, model
-from sterling_mock.mock_server.domain import statuses
-from sterling_mock.mock_server.domain.statuses import Pipeline
 from sterling_mock.mock_server.domain.queries.query import present
+from sterling_mock.mock_server.domain.statuses import Pipeline
 from sterling_mock.mock_server.store.schema import lifecycle as sql
 
 #: What makes two status rows of one line different besides their status (merged when all are equal).

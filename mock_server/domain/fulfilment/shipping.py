@@ -7,15 +7,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sterling_mock.client.wire import Doc, as_list, child
-from sterling_mock.mock_server.base.errors import InvalidShipment, MandatoryMissing, QuantityNotReleased, RecordAlreadyExists, ShipmentClosed, ShipmentNodeConflict
-from sterling_mock.mock_server.domain import clock, masterdata
+from sterling_mock.mock_server.base.errors import (
+    InvalidShipment,
+    MandatoryMissing,
+    QuantityNotReleased,
+    RecordAlreadyExists,
+    ShipmentClosed,
+    ShipmentNodeConflict,
+)
+from sterling_mock.mock_server.domain import clock, masterdata, statuses
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.fulfilment import lifecycle
 from sterling_mock.mock_server.domain.holds import config as hold_types
 from sterling_mock.mock_server.domain.holds import holds
 from sterling_mock.mock_server.domain.invoices import invoices
 from sterling_mock.mock_server.domain.orders import model, render
-from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.domain.queries.query import present
 from sterling_mock.mock_server.store.schema import lifecycle as sql
 

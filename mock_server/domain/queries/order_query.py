@@ -30,9 +30,9 @@ import orjson
 
 from sterling_mock.client.wire import Doc, as_list, child
 from sterling_mock.mock_server.base.errors import InvalidPageRequest
+from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.orders import render
-from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.domain.queries.query import CompiledQuery, Cond, Group, compile_query
 
 _NUMBERS = ("PriorityNumber", "OriginalTax", "OriginalTotalAmount", "OtherCharges", "TotalAdjustmentAmount")

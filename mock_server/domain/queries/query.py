@@ -21,9 +21,14 @@ from functools import lru_cache
 from typing import Any
 
 from sterling_mock.client.wire import Doc, as_list
-from sterling_mock.mock_server.base.errors import InvalidComplexQuery, InvalidFilterValue, InvalidQryType, SterlingError, UnknownQueryAttribute
-from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.domain import statuses
+from sterling_mock.mock_server.base.errors import (
+    InvalidComplexQuery,
+    InvalidFilterValue,
+    InvalidQryType,
+    SterlingError,
+    UnknownQueryAttribute,
+)
+from sterling_mock.mock_server.domain import clock, statuses
 
 TYPES = ("text", "number", "date", "datetime", "status")
 _ORDERED = frozenset({"BETWEEN", "EQ", "GE", "GT", "LE", "LT", "NE"})

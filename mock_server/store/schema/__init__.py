@@ -3,7 +3,16 @@ its per-namespace tables (so ``reset`` empties them) in its own module, listed h
 
 from __future__ import annotations
 
-from sterling_mock.mock_server.store.schema import aftercare, catalog, control, inventory, lifecycle, perf, queries, transports
+from sterling_mock.mock_server.store.schema import (
+    aftercare,
+    catalog,
+    control,
+    inventory,
+    lifecycle,
+    perf,
+    queries,
+    transports,
+)
 
 AREAS = (queries, lifecycle, control, transports, perf, catalog, aftercare, inventory)
 

@@ -9,7 +9,6 @@ import orjson
 from sterling_mock.mock_server.store.keys import check_keys
 from sterling_mock.mock_server.store.schema.base import Tx
 
-
 STATEMENTS: list[str] = [
     # An OrderRelease header; its lines and quantities are read from the order's status rows that carry its
     # key, so a cancellation of released quantity (changeOrder) shows in the release without touching it.
