@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from hardening import doors
 from sterling_mock.client.wire import from_xml
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.doors.app import create_app
@@ -32,36 +33,9 @@ ORDER: dict[str, Any] = {
     },
     "Notes": {"Note": [{"NoteText": "first"}]},
 }
-#: A template that names every part of an order (an element named without attributes returns them all).
-FULL_TEMPLATE: dict[str, Any] = {
-    "Notes": {"Note": [{}]},
-    "Extn": {},
-    "OrderDates": {"OrderDate": [{}]},
-    "References": {"Reference": [{}]},
-    "PriceInfo": {},
-    "OverallTotals": {},
-    "PersonInfoShipTo": {},
-    "PersonInfoBillTo": {},
-    "PaymentMethods": {"PaymentMethod": [{}]},
-    "HeaderCharges": {"HeaderCharge": [{}]},
-    "HeaderTaxes": {"HeaderTax": [{}]},
-    "OrderStatuses": {"OrderStatus": [{}]},
-    "OrderLines": {
-        "OrderLine": [
-            {
-                "Item": {},
-                "LinePriceInfo": {},
-                "LineOverallTotals": {},
-                "Notes": {"Note": [{}]},
-                "Extn": {},
-                "OrderStatuses": {"OrderStatus": [{}]},
-                "LineCharges": {"LineCharge": [{}]},
-                "LineTaxes": {"LineTax": [{}]},
-                "References": {"Reference": [{}]},
-            }
-        ]
-    },
-}
+#: A template that names every part of an order (the fuzzer's; an element named without attributes returns
+#: them all).
+FULL_TEMPLATE: dict[str, Any] = doors.FULL_TEMPLATE["Order"]
 #: Elements of an order header, each given as an attribute (a string) on changeOrder.
 HEADER_ELEMENTS = [
     "OrderLines",

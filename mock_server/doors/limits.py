@@ -104,7 +104,7 @@ class SwallowOversized:
                 body = bytearray()
                 size += _discard(stream, max(0, self.bound - size))
         except Exception as exc:  # the client stopped sending: the app meets the same error (MOCK0010)
-            environ["wsgi.input"] = _Raising(exc)
+            environ["wsgi.input"] = RaisingBody(exc)
             size = 1
         else:
             environ["wsgi.input"] = io.BytesIO(bytes(body))
@@ -128,8 +128,9 @@ def _discard(stream: Any, count: int) -> int:
     return done
 
 
-class _Raising(io.RawIOBase):
-    """A body stream that raises what reading the real one raised."""
+class RaisingBody(io.RawIOBase):
+    """A body stream that raises what reading the real one raised (the request is handed on to Flask, whose
+    handlers answer that error as they would have)."""
 
     def __init__(self, exc: Exception) -> None:
         super().__init__()

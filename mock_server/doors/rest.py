@@ -13,6 +13,7 @@ from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.calls.dispatch import Call, Fake
 from sterling_mock.mock_server.domain import auth, clock
 from sterling_mock.mock_server.domain.context import Output
+from sterling_mock.mock_server.doors import limits
 from sterling_mock.mock_server.doors.http import (
     NAMESPACE_HEADER,
     current_request,
@@ -175,7 +176,7 @@ class FastInvoke:
         try:
             body = bytes(environ["wsgi.input"].read(length))
         except Exception as exc:  # a client that stops sending: Flask meets the same error (MOCK0010)
-            environ["wsgi.input"] = _Failing(exc)
+            environ["wsgi.input"] = limits.RaisingBody(exc)
             return None
         environ["wsgi.input"] = io.BytesIO(body)
         return (found.group(1), body) if len(body) == length else None
@@ -207,20 +208,6 @@ class FastInvoke:
             except Exception as unhandled:  # pragma: no cover - the app handles Exception
                 answer = app.handle_exception(unhandled)
             return app.finalize_request(answer)
-
-
-class _Failing(io.RawIOBase):
-    """A body stream that raises what reading the real one raised."""
-
-    def __init__(self, exc: Exception) -> None:
-        super().__init__()
-        self.exc = exc
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        raise self.exc
 
 
 def check_hooks(app: Flask, allowed: Iterable[Callable[..., Any]]) -> None:
