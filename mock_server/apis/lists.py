@@ -114,10 +114,8 @@ def order_view_doc(ctx: Ctx, view: OrderView, template: Doc) -> Doc:
 def template_view(ctx: Ctx, order: Doc, template: Doc) -> Doc:
     """``order_view_doc`` of a stored order document."""
     light = render.list_order(order)
-    for (
-        key,
-        value,
-    ) in order.items():  # lines and payment methods (card numbers masked) come from the full view
+    # lines and payment methods (card numbers masked) come from the full view
+    for key, value in order.items():
         if key not in ("OrderLines", "PaymentMethods") and (isinstance(value, str) or key not in light):
             light.setdefault(key, value)
     if needs_full_order(template, light):
