@@ -44,6 +44,7 @@ SECTIONS = (
     "shared",
     "inventory",
     "catalog",
+    "write_check",
 )
 
 
