@@ -45,7 +45,8 @@ postgres:
 	  || echo "could not install postgresql-15: the PostgreSQL tests will be skipped"; \
 	else echo "no PostgreSQL: its tests will be skipped (apt-get install -y postgresql-15)"; fi
 
-# Every test twice: on SQLite (the default store), then on PostgreSQL (STERLING_MOCK_TEST_BACKEND).
+# Every test on SQLite (the default store), then again on PostgreSQL (STERLING_MOCK_TEST_BACKEND), but for the files
+# whose subject does not depend on the store (STORE_AGNOSTIC in conftest.py).
 test: $(STAMP) chromium postgres
 	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile
 	STERLING_MOCK_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q -rs -n 2 --dist loadfile

@@ -52,6 +52,30 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"sterling-mock store backend: {BACKEND}"
 
 
+#: Test files whose subject does not depend on the store (documentation, packaging, the architecture, the pytest
+#: plugin's and the contract suite's own machinery, the console's browser rendering, pure functions): they run on
+#: the SQLite pass only, so `make test` stays short.  Everything that calls the fake's APIs runs on both.
+STORE_AGNOSTIC = frozenset(
+    {
+        "test_architecture.py",
+        "test_contract_options.py",
+        "test_contract_switch.py",
+        "test_coverage_page.py",
+        "test_docs.py",
+        "test_mutants_core.py",
+        "test_one_name.py",
+        "test_parity.py",
+        "test_plugin.py",
+        "test_readme.py",
+        "test_sync_follow.py",
+        "test_wire.py",
+        "test_xdist.py",
+        "test_console_browser.py",
+        "test_console_order_page.py",
+    }
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if BACKEND != "postgresql":
         return
@@ -61,6 +85,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=f"PostgreSQL pass: {reason}"))
         elif item.get_closest_marker("sqlite_only"):
             item.add_marker(pytest.mark.skip(reason="about the SQLite backend; this pass runs on PostgreSQL"))
+        elif item.path.name in STORE_AGNOSTIC:
+            item.add_marker(pytest.mark.skip(reason="does not depend on the store: runs on the SQLite pass"))
 
 
 #: Memory-store schemas whose test has ended, emptied, for the next memory store of this process: creating a
