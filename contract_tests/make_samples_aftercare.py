@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import base64
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,14 +104,24 @@ def run(walk: Walk) -> None:
                               "ModificationReasonText": "Customer changed their mind"}, save=True)  # fmt: skip
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
+def write_samples(
+    argv: list[str] | None,
+    walk: Callable[[Path], Walk],
+    steps: Callable[[Any], None],
+    description: str | None,
+) -> int:
+    """The command line of an in-process sample writer: ``--out DIR``, then ``steps(walk(DIR))``."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--out", type=Path, default=SAMPLES)
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    run(Walk(args.out))
+    steps(walk(args.out))
     print(f"samples written to {args.out}", file=sys.stderr)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_samples(argv, Walk, run, __doc__)
 
 
 if __name__ == "__main__":

@@ -5,16 +5,13 @@ the same run gives the same files.
 
 from __future__ import annotations
 
-import argparse
-import sys
-from pathlib import Path
-
 from sterling_mock.client.client import INPUT_ROOTS
 from sterling_mock.client.wire import Doc
 from sterling_mock.fixtures.validate import OUTPUT_SCHEMAS
 
-from .make_samples import SAMPLES, write
+from .make_samples import write
 from .make_samples_aftercare import Walk as AftercareWalk
+from .make_samples_aftercare import write_samples
 
 
 class Walk(AftercareWalk):
@@ -89,13 +86,7 @@ def run(walk: Walk) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", type=Path, default=SAMPLES)
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
-    run(Walk(args.out))
-    print(f"samples written to {args.out}", file=sys.stderr)
-    return 0
+    return write_samples(argv, Walk, run, __doc__)
 
 
 if __name__ == "__main__":

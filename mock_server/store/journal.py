@@ -39,7 +39,7 @@ CARD_NAMES = frozenset({"creditcardno", "svcno"})
 #: Stored documents past this many bytes are zlib-compressed (a zlib stream starts with "x", which no JSON
 #: document does): a 10 KB order compresses ~6x, and the journal's commit cost follows its bytes.
 COMPRESS_FROM = 1024
-#: Rows the render cache keeps (cache.KEEP; repeated here because cache.py imports the renderers).
+#: Rows the render cache keeps, newest first (domain/orders/cache.py fills them; every writer of fills uses this).
 RENDER_CACHE_KEEP = 20_000
 
 

@@ -23,7 +23,7 @@ from sterling_mock.mock_server.domain.statuses import Pipelines
 from sterling_mock.mock_server.store import journal
 
 #: Rows kept, newest first (≈ 10 KB per getOrderDetails body, ≈ 1–5 KB per templated list fragment).
-KEEP = 20_000  # journal.RENDER_CACHE_KEEP holds the same number
+KEEP = journal.RENDER_CACHE_KEEP
 FILLS = "render_fills"
 
 

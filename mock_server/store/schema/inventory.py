@@ -210,29 +210,24 @@ def reserved_totals(tx: Tx, ns: str, now: str) -> dict[tuple[str, str], float]:
     return {(str(r[0]), str(r[1])): float(r[2]) for r in rows}
 
 
-def reservation(tx: Tx, ns: str, reservation_id: str) -> list[dict[str, Any]]:
+def _reservations(tx: Tx, ns: str, where: str, value: str, order: str) -> list[dict[str, Any]]:
     rows = tx.conn.execute(
-        f"SELECT {', '.join(RESERVATION_COLUMNS)} FROM inv_reservations WHERE ns=? AND reservation_id=? "
-        "ORDER BY item_id, node",
-        (ns, reservation_id),
+        f"SELECT {', '.join(RESERVATION_COLUMNS)} FROM inv_reservations WHERE ns=? AND {where}=? ORDER BY {order}",
+        (ns, value),
     ).fetchall()
     return [dict(zip(RESERVATION_COLUMNS, row, strict=True)) for row in rows]
+
+
+def reservation(tx: Tx, ns: str, reservation_id: str) -> list[dict[str, Any]]:
+    return _reservations(tx, ns, "reservation_id", reservation_id, "item_id, node")
 
 
 def reservations_of_line(tx: Tx, ns: str, olk: str) -> list[dict[str, Any]]:
-    rows = tx.conn.execute(
-        f"SELECT {', '.join(RESERVATION_COLUMNS)} FROM inv_reservations WHERE ns=? AND olk=? ORDER BY node",
-        (ns, olk),
-    ).fetchall()
-    return [dict(zip(RESERVATION_COLUMNS, row, strict=True)) for row in rows]
+    return _reservations(tx, ns, "olk", olk, "node")
 
 
 def reservations_of_order(tx: Tx, ns: str, ohk: str) -> list[dict[str, Any]]:
-    rows = tx.conn.execute(
-        f"SELECT {', '.join(RESERVATION_COLUMNS)} FROM inv_reservations WHERE ns=? AND ohk=? ORDER BY olk, node",
-        (ns, ohk),
-    ).fetchall()
-    return [dict(zip(RESERVATION_COLUMNS, row, strict=True)) for row in rows]
+    return _reservations(tx, ns, "ohk", ohk, "olk, node")
 
 
 def put_reservation(tx: Tx, ns: str, row: dict[str, Any]) -> None:
