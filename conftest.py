@@ -63,6 +63,7 @@ STORE_AGNOSTIC = frozenset(
         "test_coverage_page.py",
         "test_docs.py",
         "test_mutants_core.py",
+        "test_mutation_budget.py",
         "test_one_name.py",
         "test_parity.py",
         "test_plugin.py",
