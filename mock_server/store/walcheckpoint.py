@@ -24,6 +24,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -116,18 +117,35 @@ def adopt(conn: object) -> None:
         conn.execute(f"PRAGMA wal_autocheckpoint={SIDE_AUTOCHECKPOINT}")
 
 
-def truncate(store: Store, timeout: float = 2.0) -> bool:
+def truncate(store: Store, timeout: float = 15.0) -> bool:
     """After bulk work (a seed, an agents run): settle the journal spool, copy the whole log into the database
-    and truncate it to nothing, so the WAL does not keep its high-water mark beside the store.  Waits up to
-    ``timeout`` seconds for the readers and writers in progress; False when they did not finish (the size
-    limit then bounds the log when it next starts over)."""
+    and truncate it to nothing, so the WAL does not keep its high-water mark beside the store.
+
+    A truncating checkpoint needs a moment with no writer and every reader on the newest snapshot.  Right
+    after bulk work that moment can be seconds away: this process's checkpoint thread may be settling the
+    spooled journal rows of a thousand calls in one write, another worker its own (a loaded two-core CI
+    machine once held it past a single 2-second wait, leaving a 37 MB log).  So it tries again, settling
+    whatever was spooled meanwhile, for up to ``timeout`` seconds; False when it never got that moment (the
+    size limit then bounds the log when it next starts over)."""
     if store.memory or store.postgres is not None:
         return True
-    entry = _entries.get(id(store))
-    if store.spool is not None and entry is not None and entry.ref() is store:
-        _settle(store, entry)
+    deadline = time.monotonic() + timeout
+    while True:
+        entry = _entries.get(id(store))
+        if store.spool is not None and entry is not None and entry.ref() is store:
+            _settle(store, entry)
+        remaining = deadline - time.monotonic()
+        if _truncate_once(store, max(0.05, min(remaining, 2.0))):
+            return True
+        if remaining <= 0:
+            log.debug("the WAL of %s could not be truncated within %.0f s", store.path, timeout)
+            return False
+        time.sleep(0.05)
+
+
+def _truncate_once(store: Store, wait: float) -> bool:
     try:
-        conn = sqlite3.connect(store.path, isolation_level=None, timeout=timeout)
+        conn = sqlite3.connect(store.path, isolation_level=None, timeout=wait)
     except sqlite3.Error:
         return False
     try:
