@@ -20,6 +20,7 @@ from contract_tests.target import from_environment, normalise_base_url
 from tests.conftest import ROOT, LiveServer
 
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("STERLING_", "PYTEST_"))}
+CLEAN_ENV["PYTEST_ADDOPTS"] = "-p no:faker -p no:hypothesispytest"  # conftest.QUIET_PLUGINS: ~1 s a run
 
 
 def test_normalise_base_url() -> None:

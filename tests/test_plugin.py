@@ -23,7 +23,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(pytester: pytest.Pytester, *args: str, timeout: float = 120) -> pytest.RunResult:
-    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *args, timeout=timeout)
+    # faker's and hypothesis's plugins off, as conftest.QUIET_PLUGINS does for other runs (~1 s a run)
+    quiet = ("-p", "no:faker", "-p", "no:hypothesispytest")
+    return pytester.runpytest_subprocess("-p", "no:cacheprovider", *quiet, *args, timeout=timeout)
 
 
 HELPERS = """
