@@ -120,25 +120,37 @@ AUDIT_ATTRS = ("Createts", "Modifyts", "Createuserid", "Modifyuserid", "Createpr
 def qty(value: str, settings: Settings) -> str:
     if value == "":
         return value
+    return _qty(value, settings.quantity_format)
+
+
+@functools.lru_cache(maxsize=4096)
+def _qty(value: str, quantity_format: str) -> str:
+    """A quantity as the setting ``quantity_format`` shows it.  A pure function of its arguments, memoised:
+    an order's quantities repeat ("1", "3.00"), and parsing each as a Decimal on every render was a tenth of
+    a render."""
     try:
         number = Decimal(value)
     except ArithmeticError:
         return value
     return (
         str(number.quantize(Decimal("0.01")))
-        if settings.quantity_format == "decimal"
+        if quantity_format == "decimal"
         else (str(int(number)) if number == number.to_integral() else str(number.normalize()))
     )
 
 
 def fixed(source: Any, names: list[str] | tuple[str, ...], settings: Settings | None = None) -> Doc:
     """A fixed attribute set, present even when empty (reference §13)."""
-    src = source if isinstance(source, dict) else {}
+    get = source.get if isinstance(source, dict) else {}.get
+    if settings is None:
+        return {name: value if isinstance(value := get(name, ""), str) else "" for name in names}
     out: Doc = {}
+    fmt = settings.quantity_format
     for name in names:
-        value = src.get(name, "")
-        value = value if isinstance(value, str) else ""
-        out[name] = qty(value, settings) if settings is not None and name in QTY_ATTRS else value
+        value = get(name, "")
+        if not isinstance(value, str):
+            value = ""
+        out[name] = _qty(value, fmt) if value and name in QTY_ATTRS else value
     return out
 
 
