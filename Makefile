@@ -46,7 +46,7 @@ postgres:
 	else echo "no PostgreSQL: its tests will be skipped (apt-get install -y postgresql-15)"; fi
 
 # Every test on SQLite (the default store), then again on PostgreSQL (STERLING_MOCK_TEST_BACKEND), but for the files
-# whose subject does not depend on the store (STORE_AGNOSTIC in conftest.py).
+# whose subject does not depend on the store (STORE_AGNOSTIC in conftest.py) and the XML form of tests run in both.
 test: $(STAMP) chromium postgres
 	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile
 	STERLING_MOCK_TEST_BACKEND=postgresql $(BIN)/python -m pytest -q -rs -n 2 --dist loadfile
