@@ -206,7 +206,15 @@ def read_namespace(target: Target, instance: Instance) -> str:
     caller = Sterling(target, namespace, "json")
     try:
         for number, steps in enumerate(READ_WALK):
-            doc = order_document(instance, sterling_faker(70 + number), f"CTREAD{RUN_ID}-{number:02d}", 2)
+            # an OrderDate of its own per order: made within one second, they tied, and "the newest" (what
+            # existing_order reads) was whichever the store listed first (a shipped order one run, a new one the next)
+            doc = order_document(
+                instance,
+                sterling_faker(70 + number),
+                f"CTREAD{RUN_ID}-{number:02d}",
+                2,
+                OrderDate=f"2026-01-{number + 1:02d}T10:00:00+00:00",
+            )
             _walk(caller, str(caller.invoke("createOrder", doc)["OrderHeaderKey"]), steps)
     finally:
         caller.session.close()
@@ -355,9 +363,20 @@ def order_input(sterling: Sterling, instance: Instance, order_no: Callable[[], s
     return make
 
 
+def needs_writes(request: pytest.FixtureRequest, what: str) -> None:
+    """A test that changes the target carries ``writes``: on the fake that gives it a namespace of its own.
+    Without it the test shares the read namespace, and what it changed there changed what the read-only tests
+    saw (an order made by an unmarked test became "the newest order" of the others, by the order files ran in)."""
+    if request.node.get_closest_marker("writes") is None:
+        pytest.fail(f"{request.node.nodeid}: {what}, so the test needs @pytest.mark.writes", pytrace=False)
+
+
 @pytest.fixture
-def new_order(sterling: Sterling, order_input: Callable[..., Doc]) -> Callable[..., tuple[str, Doc]]:
+def new_order(
+    request: pytest.FixtureRequest, sterling: Sterling, order_input: Callable[..., Doc]
+) -> Callable[..., tuple[str, Doc]]:
     """``new_order(lines=2, **overrides)`` creates an order and answers (OrderHeaderKey, the input)."""
+    needs_writes(request, "new_order creates orders")
 
     def make(lines: int = 2, **overrides: Any) -> tuple[str, Doc]:
         doc = order_input(lines, **overrides)
@@ -386,10 +405,11 @@ def _newest() -> Doc:
 
 
 @pytest.fixture
-def control(sterling: Sterling, target: Target) -> Callable[..., Any]:
+def control(request: pytest.FixtureRequest, sterling: Sterling, target: Target) -> Callable[..., Any]:
     """``control("POST", "clock", {"freeze": True})``: the fake's control plane in the test's namespace."""
     if not target.is_fake:
         pytest.skip("the control plane exists only on the fake")
+    needs_writes(request, "control changes the fake's settings")
 
     def call(method: str, path: str, body: Doc | None = None) -> Any:
         response = requests.request(

@@ -11,7 +11,10 @@ from sterling_mock.client.wire import Doc, as_list
 
 from .sterling import Sterling
 
-pytestmark = [pytest.mark.fake_only(reason="declines and alerts are set up through the fake's control plane")]
+pytestmark = [
+    pytest.mark.fake_only(reason="declines and alerts are set up through the fake's control plane"),
+    pytest.mark.writes,
+]
 Make = Callable[..., tuple[str, Doc]]
 
 

@@ -135,6 +135,42 @@ def run_copy(copy: Path, *args: str, env: dict[str, str] | None = None) -> subpr
     )
 
 
+def test_a_test_that_changes_the_target_needs_the_writes_marker(tmp_path: Path) -> None:
+    """An unmarked test shares the read namespace: an order it made there became the read-only tests' "newest
+    order" whenever it ran first, so the regression snapshots moved with the order files ran in."""
+    copy = suite_copy(
+        tmp_path,
+        """
+        import pytest
+
+        pytestmark = pytest.mark.unverified
+
+        @pytest.mark.parametrize("fmt", ["json"])
+        def test_creates_unmarked(new_order):
+            new_order(lines=1)
+
+        @pytest.mark.parametrize("fmt", ["json"])
+        def test_controls_unmarked(control):
+            control("POST", "clock", {"freeze": True})
+
+        @pytest.mark.writes
+        @pytest.mark.parametrize("fmt", ["json"])
+        def test_creates_marked(new_order, control):
+            new_order(lines=1)
+        """,
+    )
+    done = run_copy(copy, str(copy / "test_extra.py"))
+    assert done.returncode == 1, done.stdout
+    assert (
+        "test_creates_unmarked[json]: new_order creates orders, so the test needs @pytest.mark.writes"
+        in done.stdout
+    )
+    assert (
+        "test_controls_unmarked[json]: control changes the fake's settings, so the test needs" in done.stdout
+    )
+    assert "2 errors" in done.stdout and "1 passed" in done.stdout, done.stdout
+
+
 def test_collection_fails_without_exactly_one_marker(tmp_path: Path) -> None:
     copy = suite_copy(
         tmp_path,
