@@ -22,7 +22,8 @@ import requests
 
 from sterling_mock.client.wire import as_list
 from sterling_mock.mock_server.domain.invariants import check
-from sterling_mock.mock_server.store.core import Store, Tx
+from sterling_mock.mock_server.store.core import Store
+from sterling_mock.mock_server.store.tx import Tx
 
 from .server import Server
 

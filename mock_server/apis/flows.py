@@ -29,7 +29,7 @@ from sterling_mock.mock_server.base.errors import InvalidServiceDefinition, Mand
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.queries.templates import apply_template
-from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.tx import Tx
 
 #: APIs a service may not run: services do not call services, and login is not an API a service runs.
 NOT_IN_FLOWS = frozenset({"executeFlow", "login"})

@@ -29,7 +29,8 @@ from sterling_mock.mock_server.store.journal import side_write
 if TYPE_CHECKING:
     from sterling_mock.mock_server.base.settings import Settings
     from sterling_mock.mock_server.domain.context import Output
-    from sterling_mock.mock_server.store.core import Store, Tx
+    from sterling_mock.mock_server.store.core import Store
+    from sterling_mock.mock_server.store.tx import Tx
 
 KV_CONFIG = "_agents"
 

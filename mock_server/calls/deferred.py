@@ -34,7 +34,7 @@ import orjson
 
 from sterling_mock.mock_server.domain import clock
 from sterling_mock.mock_server.domain.context import Ctx, Output
-from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.tx import Tx
 
 
 class NeedsClassic(Exception):

@@ -17,8 +17,9 @@ from sterling_mock.mock_server.domain.context import Ctx, Output
 from sterling_mock.mock_server.domain.orders import cache, model
 from sterling_mock.mock_server.domain.statuses import Pipelines
 from sterling_mock.mock_server.store import journal, walcheckpoint
-from sterling_mock.mock_server.store.core import Store, Tx
+from sterling_mock.mock_server.store.core import Store
 from sterling_mock.mock_server.store.journal import Entry as JournalEntry
+from sterling_mock.mock_server.store.tx import Tx
 
 log = logging.getLogger("sterling_mock")
 #: Transports of calls the fake makes itself: never throttled or faulted; seeding is not journaled either.

@@ -20,8 +20,9 @@ import orjson
 
 from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.base.errors import SterlingError
-from sterling_mock.mock_server.store.core import Store, Tx
+from sterling_mock.mock_server.store.core import Store
 from sterling_mock.mock_server.store.journal import side_write
+from sterling_mock.mock_server.store.tx import Tx
 
 ACTIONS = ("error", "http", "latency", "reset", "close", "slow_body")
 HTTP_STATUSES = (500, 502, 503, 504)

@@ -40,7 +40,7 @@ from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import SterlingError
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.domain.context import Ctx, Output
-from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.tx import Tx
 
 HASH = "#hash"
 STUB_FILE = "stubs.json"

@@ -15,9 +15,10 @@ from typing import Any
 from sterling_mock.mock_server.base.errors import Throttled
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.domain import clock
-from sterling_mock.mock_server.store.core import Store, Tx
+from sterling_mock.mock_server.store.core import Store
 from sterling_mock.mock_server.store.journal import counter, side_write
 from sterling_mock.mock_server.store.spool import bump
+from sterling_mock.mock_server.store.tx import Tx
 
 KV_KEY = "_throttle"
 

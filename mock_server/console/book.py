@@ -23,7 +23,7 @@ from typing import Any
 import orjson
 
 from sterling_mock.mock_server.domain import statuses
-from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.tx import Tx
 
 PAGE_SIZES = (25, 50, 100)
 SEARCH_BUDGET = 5_000

@@ -26,7 +26,7 @@ from sterling_mock.mock_server.store.journal import side_write
 
 if TYPE_CHECKING:
     from sterling_mock.mock_server.calls.dispatch import Fake
-    from sterling_mock.mock_server.store.core import Tx
+    from sterling_mock.mock_server.store.tx import Tx
 
 EXACT_ORDERS = 100_000
 EXACT_QTY = 5_000

@@ -18,7 +18,7 @@ from sterling_mock.mock_server.control import ControlError, body, bp, fake, inva
 from sterling_mock.mock_server.domain.catalog import customers, items
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.itemmaster import records
-from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.tx import Tx
 
 LIMIT = 200_000
 

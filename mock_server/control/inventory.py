@@ -15,8 +15,8 @@ from sterling_mock.mock_server.domain.availability import monitor
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.inventory import supply
 from sterling_mock.mock_server.domain.orders.model import qty_text
-from sterling_mock.mock_server.store.core import Tx
 from sterling_mock.mock_server.store.schema import inventory as sql
+from sterling_mock.mock_server.store.tx import Tx
 
 SUPPLY_FIELDS = ("ItemID", "ShipNode", "Quantity", "UnitOfMeasure", "ProductClass", "SupplyType", "ETA")
 

@@ -22,7 +22,7 @@ from sterling_mock.mock_server.domain import clock, snapshot
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.orders import model
 from sterling_mock.mock_server.store import db, journal
-from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.tx import Tx
 
 
 def _time_arg(name: str) -> str:

@@ -7,7 +7,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 
 from sterling_mock.mock_server.base.errors import InvalidDate
-from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.tx import Tx
 
 UTC = timezone.utc
 # Keys start with a four-digit year, and a running clock set near year 9999 would overflow (an HTTP 500 on

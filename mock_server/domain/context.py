@@ -11,7 +11,7 @@ from sterling_mock.client.wire import Doc
 from sterling_mock.mock_server.base.settings import Settings
 from sterling_mock.mock_server.domain import clock
 from sterling_mock.mock_server.domain.statuses import Pipelines
-from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.tx import Tx
 
 
 class Prepared(Protocol):

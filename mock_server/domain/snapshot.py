@@ -18,7 +18,8 @@ from typing import Any
 
 from sterling_mock.mock_server.domain import statuses
 from sterling_mock.mock_server.store import schema
-from sterling_mock.mock_server.store.core import CORE_NS_TABLES, Tx
+from sterling_mock.mock_server.store.core import CORE_NS_TABLES
+from sterling_mock.mock_server.store.tx import Tx
 
 FORMAT = "sterling-mock-snapshot"
 VERSION = 1

@@ -18,7 +18,8 @@ import orjson
 
 from sterling_mock.mock_server.domain import clock
 from sterling_mock.mock_server.domain.orders.model import lines_of
-from sterling_mock.mock_server.store.core import Store, Tx
+from sterling_mock.mock_server.store.core import Store
+from sterling_mock.mock_server.store.tx import Tx
 
 #: Orders per write transaction.
 CHUNK = 20000

@@ -23,7 +23,7 @@ from sterling_mock.mock_server.seeding import (
     walk,
 )  # issue 23: orders take the catalogue's items and customers
 from sterling_mock.mock_server.store import walcheckpoint
-from sterling_mock.mock_server.store.core import Tx
+from sterling_mock.mock_server.store.tx import Tx
 
 #: Orders per write transaction of a walked seed: other calls (a client's during the demo seed) wait at most
 #: one chunk.

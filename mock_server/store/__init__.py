@@ -1,7 +1,8 @@
 """The store: all state of the fake, and the machinery that makes it fast.
 
-``core`` (the ``Store`` and its transactions ``Tx``: versioned schema, sequences, reset, the order rows and the
-rendered-output rows beside them), ``db`` (the SQLite and PostgreSQL backends), ``schema`` (table definitions by
+``core`` (the ``Store``: connections, versioned schema, write and read transactions, reset), ``tx`` (``Tx``, the
+operations of one transaction: sequences, controls, the clock, tokens, the order rows and the rendered-output
+rows beside them), ``db`` (the SQLite and PostgreSQL backends), ``schema`` (table definitions by
 area), ``keys`` (the size bound of key columns), ``journal`` (the request journal's rows and its bookkeeping
 transactions), ``pgcluster`` (a throwaway PostgreSQL for tests and benchmarks).  Everything above sees only
 ``Store``/``Tx`` and the small functions of these modules.

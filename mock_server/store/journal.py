@@ -25,8 +25,9 @@ import orjson
 
 from sterling_mock.client.wire import Doc, from_xml
 from sterling_mock.mock_server.store import walcheckpoint
-from sterling_mock.mock_server.store.core import Store, Tx
+from sterling_mock.mock_server.store.core import Store
 from sterling_mock.mock_server.store.spool import insert_rows
+from sterling_mock.mock_server.store.tx import Tx
 
 log = logging.getLogger("sterling_mock")
 

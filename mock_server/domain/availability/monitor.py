@@ -13,8 +13,8 @@ from sterling_mock.mock_server.domain.alerts import alerts
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.inventory import supply
 from sterling_mock.mock_server.domain.inventory.supply import qty_text
-from sterling_mock.mock_server.store.core import Tx
 from sterling_mock.mock_server.store.schema import inventory as sql
+from sterling_mock.mock_server.store.tx import Tx
 
 #: Levels without a namespace setting [INF: Sterling's inventory monitor rules are configuration]:
 #: out of stock (0) and low stock (10 or fewer).
