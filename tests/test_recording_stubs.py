@@ -158,6 +158,69 @@ def test_an_override_stub_answers_a_modelled_api_only_where_it_matches(client: F
     assert status == 200 and json.loads(body)["OrderNo"] == created["OrderNo"]
 
 
+def multi(client: FlaskClient, *apis: tuple[str, dict[str, object]], **headers: str) -> tuple[int, bytes]:
+    doc = {"API": [{"Name": name, "Input": {"Input": given}} for name, given in apis]}
+    return invoke(client, "multiApi", doc, **headers)
+
+
+def test_stubs_answer_inside_multi_api_as_they_do_alone(client: FlaskClient) -> None:
+    stubs = [
+        {
+            "api": "getLoyaltyTierList",
+            "match": {"Program": "X"},
+            "answer": '<LoyaltyTierList><LoyaltyTier TierCode="A"/></LoyaltyTierList>',
+        },
+        {"api": "extnRegisterVisit", "status": 204},
+        {
+            "api": "getOrderDetails",
+            "override": True,
+            "match": {"OrderNo": "LEGACY-1"},
+            "answer": '<Order OrderNo="LEGACY-1" Status="Shipped"/>',
+        },
+    ]
+    status, body = multi(client, ("getLoyaltyTierList", {"Program": "X"}))
+    assert status == 400 and json.loads(body)["errors"][0]["ErrorCode"] == "MOCK0006"  # before loading
+    load(client, {"stubs": stubs})
+    legacy = {"OrderNo": "LEGACY-1", "EnterpriseCode": "Matrix-R", "DocumentType": "0001"}
+    status, body = multi(
+        client,
+        ("getLoyaltyTierList", {"Program": "X"}),
+        ("extnRegisterVisit", {"UserId": "admin"}),
+        ("getOrderDetails", legacy),
+    )
+    assert status == 200, body
+    answers = json.loads(body)["API"]
+    assert answers[0] == {
+        "Name": "getLoyaltyTierList",
+        "Output": {"LoyaltyTierList": {"LoyaltyTier": [{"TierCode": "A"}]}},
+    }
+    assert answers[1] == {"Name": "extnRegisterVisit", "Output": {}}
+    assert answers[2]["Output"] == {"Order": {"OrderNo": "LEGACY-1", "Status": "Shipped"}}
+    status, body = multi(client, ("getLoyaltyTierList", {"Program": "X"}), Accept="application/xml")
+    assert status == 200 and b'<LoyaltyTier TierCode="A"/>' in body
+    listed = client.get("/_fake/stubs", headers=NS).get_json()
+    assert [s["used"] for s in listed["stubs"]] == [2, 1, 1]
+    status, body = multi(client, ("getLoyaltyTierList", {"Program": "Y"}))  # no stub matches: MOCK0800
+    error = json.loads(body)["errors"][0]
+    assert status == 400 and error["ErrorCode"] == "MOCK0800"
+
+
+def test_a_stub_error_inside_multi_api_rolls_the_whole_call_back(client: FlaskClient) -> None:
+    stubs = [
+        {"api": "getLoyaltyTierList", "error": {"code": "YCP0001", "description": "Busy"}},
+        {"api": "extnNote", "text": "plain words"},
+    ]
+    load(client, {"stubs": stubs})
+    order = {"EnterpriseCode": "Matrix-R", "OrderNo": "MULTI-STUB-1"}
+    status, body = multi(client, ("createOrder", order), ("getLoyaltyTierList", {}))
+    error = json.loads(body)["errors"][0]
+    assert (status, error["ErrorCode"]) == (400, "YCP0001")
+    found = json.loads(invoke(client, "getOrderList", {"OrderNo": "MULTI-STUB-1"})[1])
+    assert found["TotalOrderList"] == "0"  # the createOrder before the failing stub was rolled back
+    status, body = multi(client, ("extnNote", {}))
+    assert status == 400 and json.loads(body)["errors"][0]["ErrorCode"] == "MOCK0801"
+
+
 def test_bad_stubs_are_refused_naming_the_field(client: FlaskClient) -> None:
     answer = client.put("/_fake/stubs", json={"stubs": [{"api": "x", "times": -1}]})
     assert answer.status_code == 400 and "stubs[0].times" in answer.get_json()["error"]["message"]

@@ -281,7 +281,7 @@ class Fake:
             progid=call.progid,
             template=call.template,
             fmt=call.fmt,
-            apis=APIS,
+            apis=stubs.StubbedTable(APIS, tx, call.ns, self.settings),
         )
 
 

@@ -32,6 +32,7 @@ import json
 import os
 import re
 import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -349,6 +350,65 @@ def serve(ctx: Ctx, doc: Doc) -> Output:
 
 #: The dispatcher's spec for a stubbed call: a write (the use count), journaled after the call.
 SPEC = ApiSpec(fn=serve, input_root="", output_root="Output", writes=True)
+
+
+class TextInsideMultiApi(SterlingError):
+    code = "MOCK0801"
+    description = "A stub that answers plain text cannot answer inside multiApi."
+
+
+def serve_inner(ctx: Ctx, doc: Doc) -> Output:
+    """A stubbed API called by another API (a multiApi ``API``, a service step): as ``serve``, but a stub's
+    error fails the enclosing call at once (so everything it did rolls back, as any inner failure does) and its
+    ``delay_ms`` is not waited (the enclosing call holds its transaction meanwhile; a direct call waits)."""
+    output = serve(ctx, doc)
+    output.meta.pop(_DELAY, None)
+    if _ERROR in output.meta:
+        after(Output("Output", {}, meta={_ERROR: output.meta.pop(_ERROR)}))  # raises the stub's error
+    if output.doc is None and not output.void:
+        body = output.prerendered.get(ctx.fmt, b"")
+        try:
+            parsed = from_xml(body) if ctx.fmt == "xml" else ("Output", from_json(body))
+        except WireError:
+            raise TextInsideMultiApi(
+                f"The stub answering {ctx.api} gives plain text, which no enclosing document can hold.",
+                attributes={"ApiName": ctx.api},
+            ) from None
+        return Output(parsed[0] if ctx.fmt == "xml" else output.root, parsed[1], meta=output.meta)
+    return output
+
+
+INNER_SPEC = ApiSpec(fn=serve_inner, input_root="", output_root="Output", writes=True)
+
+
+class StubbedTable(Mapping[str, ApiSpec]):
+    """The API table as the APIs that run other APIs see it (multiApi's inner calls, a service's steps, getPage):
+    in a namespace with stubs, an API the fake does not model answers from them, and so does a modelled API a
+    stub overrides there, as a direct call would.  Made per call (the namespace's stubs are read on use)."""
+
+    def __init__(self, table: Mapping[str, ApiSpec], tx: Tx, ns: str, settings: Settings) -> None:
+        self.table, self.tx, self.ns, self.settings = table, tx, ns, settings
+
+    def get(self, name: str, default: Any = None) -> Any:
+        spec = self.table.get(name)
+        if spec is not None:
+            return INNER_SPEC if name in overrides(self.tx, self.ns, self.settings) else spec
+        return INNER_SPEC if has_stubs(self.tx, self.ns, self.settings, name) else default
+
+    def __getitem__(self, name: str) -> ApiSpec:
+        found = self.get(name)
+        if found is None:
+            raise KeyError(name)
+        return found  # type: ignore[no-any-return]
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
 
 
 def after(output: Output) -> None:
