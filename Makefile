@@ -60,6 +60,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/mypy bench hardening scripts
 	$(BIN)/lint-imports --no-cache
 
 format: $(STAMP)

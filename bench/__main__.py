@@ -19,6 +19,8 @@ from pathlib import Path
 
 import requests
 
+from sterling_mock.mock_server.base.ports import free_port
+
 from .harness import (
     AUTH,
     ROOT,
@@ -28,7 +30,6 @@ from .harness import (
     fake_server,
     figures,
     floor_server,
-    free_port,
     idle_rss_mib,
     json_body,
 )

@@ -74,7 +74,9 @@ def pipeline_cost(report: Report, tmp: str, orders: int, steps: int) -> None:
     fake = app.extensions["sterling_mock"]
     seed_orders(fake, "default", orders, seed=42, options=SeedOptions(statuses={"1100": 1.0}))
     client = app.test_client()
-    changed, idle, stepping = [], [], []
+    changed: list[float] = []
+    idle: list[float] = []
+    stepping: list[float] = []
     for number in range(steps):
         started = time.perf_counter()
         agents.run(fake, "default", 1, {"limit": max(10, orders // 20)})

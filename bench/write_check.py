@@ -65,10 +65,10 @@ def measure(rounds: int, calls: int) -> list[tuple[str, float, float, float]]:
     try:
         for number in range(rounds * 2):
             state = "on" if number % 2 == 0 else "off"
-            model._readable = checked if state == "on" else (lambda *a, **k: None)  # type: ignore[assignment]
+            model._readable = checked if state == "on" else (lambda *a, **k: None)
             times[state].append(_round(client, order, calls))
     finally:
-        model._readable = checked  # type: ignore[assignment]
+        model._readable = checked
     found = []
     for index, api in enumerate(("createOrder", "changeOrder")):
         on = statistics.median(t[index] for t in times["on"])
