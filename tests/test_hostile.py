@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -115,10 +114,14 @@ def test_hostile_xml_through_the_servlet(client: FlaskClient, trap: str) -> None
 
 def test_huge_attribute_value_is_bounded(client: FlaskClient) -> None:
     body = b'<Order EnterpriseCode="' + b"E" * 9_000_000 + b'"/>'
-    started = time.perf_counter()
     response = client.post(URL, data=body, headers={**BASIC, "Content-Type": "application/xml"})
-    assert response.status_code in (200, 400)
-    assert time.perf_counter() - started < 30  # a bound against hangs, not a benchmark
+    error = response.get_json()["errors"][0]
+    assert (response.status_code, error["ErrorCode"]) == (400, "MOCK0011")  # the key column's bound
+    assert error["MoreInfo"] == {
+        "ErrorRelatedMoreInfo": "EnterpriseCode has 9,000,000 bytes",
+        "Attribute": "EnterpriseCode",
+    }
+    assert order_count(client) == "0"
 
 
 def _raw_post(port: int, length: int, chunk: bytes) -> bytes:
@@ -145,10 +148,7 @@ def _raw_post(port: int, length: int, chunk: bytes) -> bytes:
 def test_100_mb_body_is_refused_with_bounded_memory(live_server: LiveServer) -> None:
     pids = process_tree(live_server.process.pid)
     before = rss_mib(pids)
-    started = time.perf_counter()
-    answer = _raw_post(live_server.port, 100 * 2**20, b"x" * 2**20)
-    elapsed = time.perf_counter() - started
+    answer = _raw_post(live_server.port, 100 * 2**20, b"x" * 2**20)  # the socket's timeout bounds a hang
     assert answer == b"" or b" 413 " in answer.split(b"\r\n", 1)[0]
     assert rss_mib(process_tree(live_server.process.pid)) - before < 50
-    assert elapsed < 60
     assert requests.get(live_server.url + "/_fake/health", timeout=5).status_code == 200
