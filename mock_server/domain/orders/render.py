@@ -140,18 +140,32 @@ def _qty(value: str, quantity_format: str) -> str:
 
 
 def fixed(source: Any, names: list[str] | tuple[str, ...], settings: Settings | None = None) -> Doc:
-    """A fixed attribute set, present even when empty (reference §13)."""
-    get = source.get if isinstance(source, dict) else {}.get
-    if settings is None:
-        return {name: value if isinstance(value := get(name, ""), str) else "" for name in names}
-    out: Doc = {}
-    fmt = settings.quantity_format
-    for name in names:
-        value = get(name, "")
-        if not isinstance(value, str):
-            value = ""
-        out[name] = _qty(value, fmt) if value and name in QTY_ATTRS else value
+    """A fixed attribute set, present even when empty (reference §13); with ``settings``, quantities in the
+    form ``quantity_format`` asks (only the set's quantity names are looked at: about half of a render is fixed
+    attribute sets, and every write renders its order once)."""
+    get = source.get if isinstance(source, dict) else _NOTHING.get
+    out: Doc = {name: value if isinstance(value := get(name, ""), str) else "" for name in names}
+    if settings is not None:
+        fmt = settings.quantity_format
+        for name in _quantities_in(names):
+            value = out[name]
+            if value:
+                out[name] = _qty(value, fmt)
     return out
+
+
+_NOTHING: Doc = {}
+#: The quantity names of each attribute set (the sets are module constants, kept alive here with their id).
+_QUANTITIES: dict[int, tuple[object, tuple[str, ...]]] = {}
+
+
+def _quantities_in(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    found = _QUANTITIES.get(id(names))
+    if found is None or found[0] is not names:
+        found = (names, tuple(name for name in names if name in QTY_ATTRS))
+        if len(_QUANTITIES) < 256:  # constant sets only in practice; a bound all the same
+            _QUANTITIES[id(names)] = found
+    return found[1]
 
 
 def _wrapped(source: Doc, wrapper: str, name: str, attrs: list[str] | None = None) -> Doc:
