@@ -159,14 +159,7 @@ def get_shipment_list(ctx: Ctx, doc: Doc) -> Output:
     order in the shipment).  Default output [INF]: the shipment header with ``ShipmentLines``.  Default
     order: ShipmentKey (creation order)."""
     query = compile_query(doc, SHIPMENT_FIELDS)
-    key, ohk = present(doc, "ShipmentKey"), present(doc, "OrderHeaderKey")
-    if key and present(doc, "ShipmentKeyQryType") in (None, "EQ"):
-        found = sql.get_shipment(ctx.tx, ctx.ns, key)
-        candidates = [found] if found else []
-    elif ohk and present(doc, "OrderHeaderKeyQryType") in (None, "EQ"):
-        candidates = sql.shipments_of_order(ctx.tx, ctx.ns, ohk)
-    else:
-        candidates = sql.all_shipments(ctx.tx, ctx.ns)
+    candidates = candidate_shipments(ctx, doc)
     matched = query.sort([s for s in candidates if query.matches(_flat(s))], key_of=_flat)
     limit = query.max_records or ctx.settings.default_max_records
     views = [shipping.shipment_view(ctx, s) for s in matched[:limit]]
@@ -179,6 +172,18 @@ def get_shipment_list_for_order(ctx: Ctx, doc: Doc) -> Output:
     ohk = model.resolve_key(ctx, doc)
     views = [shipping.shipment_view(ctx, s) for s in sql.shipments_of_order(ctx.tx, ctx.ns, ohk)]
     return Output("ShipmentList", list_doc(ctx, "ShipmentList", "Shipment", views, {}))
+
+
+def candidate_shipments(ctx: Ctx, doc: Doc) -> list[Doc]:
+    """The shipments a query can match, narrowed by an exact ShipmentKey or OrderHeaderKey when it gives one
+    (getShipmentList, getShipmentLineList); the query's own conditions are applied by the caller."""
+    key, ohk = present(doc, "ShipmentKey"), present(doc, "OrderHeaderKey")
+    if key and present(doc, "ShipmentKeyQryType") in (None, "EQ"):
+        found = sql.get_shipment(ctx.tx, ctx.ns, key)
+        return [found] if found else []
+    if ohk and present(doc, "OrderHeaderKeyQryType") in (None, "EQ"):
+        return sql.shipments_of_order(ctx.tx, ctx.ns, ohk)
+    return sql.all_shipments(ctx.tx, ctx.ns)
 
 
 APIS = {

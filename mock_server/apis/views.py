@@ -8,6 +8,7 @@ from typing import Any
 from sterling_mock.client.wire import Doc, as_list
 from sterling_mock.mock_server.apis.fulfilment import list_doc
 from sterling_mock.mock_server.apis.lists import line_item
+from sterling_mock.mock_server.apis.shipments import candidate_shipments
 from sterling_mock.mock_server.apis.spec import ApiSpec
 from sterling_mock.mock_server.base.errors import InvalidOrderLine, MandatoryMissing
 from sterling_mock.mock_server.domain.catalog import enrich
@@ -101,14 +102,7 @@ def get_shipment_line_list(ctx: Ctx, doc: Doc) -> Output:
     carries its attributes and a ``Shipment`` element with the header's keys and status [INF: no capture of
     the default].  Default order: shipment key, then line order."""
     query = compile_query(doc, dict(SHIPMENT_LINE_FIELDS))
-    key, ohk = present(doc, "ShipmentKey"), present(doc, "OrderHeaderKey")
-    if key and present(doc, "ShipmentKeyQryType") in (None, "EQ"):
-        found = sql.get_shipment(ctx.tx, ctx.ns, key)
-        shipments = [found] if found else []
-    elif ohk and present(doc, "OrderHeaderKeyQryType") in (None, "EQ"):
-        shipments = sql.shipments_of_order(ctx.tx, ctx.ns, ohk)
-    else:
-        shipments = sql.all_shipments(ctx.tx, ctx.ns)
+    shipments = candidate_shipments(ctx, doc)
     views = []
     for shipment in shipments:
         header = {k: str(shipment.get(k, "")) for k in HEADER_ATTRS}
