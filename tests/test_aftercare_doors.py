@@ -31,10 +31,9 @@ LISTS = [
 ]
 
 
-@pytest.fixture
-def world(api: Api) -> dict[str, str]:
-    """An order that was held, resolved, authorised, shipped (invoiced), returned and received."""
-    key = api("createOrder", ORDER)["OrderHeaderKey"]
+def resolve_pay_and_ship(api: Api, key: str) -> None:
+    """Resolve the order's FRAUD_HOLD, authorise its payment, then schedule, release and ship it (the shipment's
+    confirmation invoices it)."""
     api(
         "changeOrder",
         {
@@ -49,6 +48,13 @@ def world(api: Api) -> dict[str, str]:
         ("confirmShipment", "Shipment"),
     ):
         api(call, {"OrderHeaderKey": key}, root=root)
+
+
+@pytest.fixture
+def world(api: Api) -> dict[str, str]:
+    """An order that was held, resolved, authorised, shipped (invoiced), returned and received."""
+    key = api("createOrder", ORDER)["OrderHeaderKey"]
+    resolve_pay_and_ship(api, key)
     line = as_list(api("getOrderDetails", {"OrderHeaderKey": key})["OrderLines"]["OrderLine"])[0]
     ret = api(
         "createOrder",

@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 
 from sterling_mock.client.wire import as_list
 from tests.conftest import Api
+from tests.test_aftercare_doors import resolve_pay_and_ship
 
 CONSOLE = "/_fake/console"
 ORDER = {
@@ -23,20 +24,7 @@ def test_order_page_shows_holds_payments_invoices_returns_and_alerts(api: Api, c
     key = api("createOrder", ORDER)["OrderHeaderKey"]
     text = client.get(f"{CONSOLE}/orders/{key}").data.decode()
     assert "FRAUD_HOLD · active" in text and "score 97" in text and "ORDER_ON_HOLD" in text
-    api(
-        "changeOrder",
-        {
-            "OrderHeaderKey": key,
-            "OrderHoldTypes": {"OrderHoldType": [{"HoldType": "FRAUD_HOLD", "Status": "1300"}]},
-        },
-    )
-    api("processOrderPayments", {"OrderHeaderKey": key})
-    for call, root in (
-        ("scheduleOrder", "ScheduleOrder"),
-        ("releaseOrder", "ReleaseOrder"),
-        ("confirmShipment", "Shipment"),
-    ):
-        api(call, {"OrderHeaderKey": key}, root=root)
+    resolve_pay_and_ship(api, key)
     api("processOrderPayments", {"OrderHeaderKey": key})
     text = client.get(f"{CONSOLE}/orders/{key}").data.decode()
     assert "FRAUD_HOLD · resolved" in text and "resolved by admin" in text
