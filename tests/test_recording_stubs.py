@@ -221,6 +221,30 @@ def test_a_stub_error_inside_multi_api_rolls_the_whole_call_back(client: FlaskCl
     assert status == 400 and json.loads(body)["errors"][0]["ErrorCode"] == "MOCK0801"
 
 
+def test_get_page_over_an_overridden_api_answers_as_that_api(client: FlaskClient) -> None:
+    """getPage runs the API it pages through the same table: an override stub for getOrderDetails is consulted
+    there as on a direct call, and the modelled API answers when no stub matches."""
+    created = json.loads(
+        invoke(client, "createOrder", {"EnterpriseCode": "Matrix-R", "OrderNo": "REAL-1"})[1]
+    )
+    stub = {
+        "api": "getOrderDetails",
+        "override": True,
+        "match": {"OrderNo": "LEGACY-1"},
+        "answer": "<Order/>",
+    }
+    load(client, {"stubs": [stub]})
+    doc = {
+        "PageNumber": "1",
+        "PageSize": "1",
+        "PaginationStrategy": "GENERIC",
+        "API": {"Name": "getOrderDetails", "Input": {"Order": {"OrderHeaderKey": created["OrderHeaderKey"]}}},
+    }
+    status, body = invoke(client, "getPage", doc)
+    assert status == 200, body
+    assert json.loads(body)["Output"]["Order"]["OrderNo"] == "REAL-1"  # no stub matches: the modelled API
+
+
 def test_bad_stubs_are_refused_naming_the_field(client: FlaskClient) -> None:
     answer = client.put("/_fake/stubs", json={"stubs": [{"api": "x", "times": -1}]})
     assert answer.status_code == 400 and "stubs[0].times" in answer.get_json()["error"]["message"]

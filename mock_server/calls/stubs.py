@@ -26,6 +26,7 @@ the inputs it matches.  Left out: stubs for the inner calls of multiApi (they an
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -378,7 +379,15 @@ def serve_inner(ctx: Ctx, doc: Doc) -> Output:
     return output
 
 
-INNER_SPEC = ApiSpec(fn=serve_inner, input_root="", output_root="Output", writes=True)
+@functools.lru_cache(maxsize=256)
+def inner_spec(api: str) -> ApiSpec:
+    """The spec a stubbed ``api`` runs under when another API calls it: it answers as ``api`` whatever the
+    calling context names (getPage hands its own context to the APIs it pages)."""
+
+    def fn(ctx: Ctx, doc: Doc) -> Output:
+        return serve_inner(ctx if ctx.api == api else dataclasses.replace(ctx, api=api), doc)
+
+    return ApiSpec(fn=fn, input_root="", output_root="Output", writes=True)
 
 
 class StubbedTable(Mapping[str, ApiSpec]):
@@ -392,8 +401,8 @@ class StubbedTable(Mapping[str, ApiSpec]):
     def get(self, name: str, default: Any = None) -> Any:
         spec = self.table.get(name)
         if spec is not None:
-            return INNER_SPEC if name in overrides(self.tx, self.ns, self.settings) else spec
-        return INNER_SPEC if has_stubs(self.tx, self.ns, self.settings, name) else default
+            return inner_spec(name) if name in overrides(self.tx, self.ns, self.settings) else spec
+        return inner_spec(name) if has_stubs(self.tx, self.ns, self.settings, name) else default
 
     def __getitem__(self, name: str) -> ApiSpec:
         found = self.get(name)
