@@ -21,7 +21,9 @@ kv ``stubs.uses``; the modelled APIs a stub overrides in kv ``stubs.override``),
 server's (setting ``stubs``: a stub file, or a recording folder's ``stubs.json``) are read from disk, like
 ``template_dir``, and shared by every namespace (their use counts are per namespace, in the store).  A
 modelled API keeps the fake's state unless a stub for it says ``"override": true``; such a stub answers only
-the inputs it matches.  Left out: stubs for the inner calls of multiApi (they answer MOCK0006 there).
+the inputs it matches.  APIs that call other APIs (multiApi, getPage, a service's steps) see the same stubs
+through ``StubbedTable``; there a stub's error fails the enclosing call, its delay is not waited, and a
+plain-text answer, which no enclosing document can hold, answers ``MOCK0801``.
 """
 
 from __future__ import annotations
