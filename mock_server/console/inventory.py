@@ -3,6 +3,7 @@ item and node, with the backordered quantity that waits for each item."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask import Response, request
@@ -10,7 +11,6 @@ from flask import Response, request
 from sterling_mock.mock_server.console import bp, fake, namespace, page
 from sterling_mock.mock_server.domain.context import Ctx
 from sterling_mock.mock_server.domain.inventory import supply
-from sterling_mock.mock_server.domain.inventory.supply import qty_text
 
 #: Items shown at most (the first by ItemID, or those starting with the filter).
 MAX_ITEMS = 200
@@ -18,24 +18,10 @@ MAX_ITEMS = 200
 
 def _rows(ctx: Ctx, prefix: str) -> tuple[list[dict[str, Any]], bool]:
     items = sorted({r["item_id"] for r in supply.rows_of(ctx) if r["item_id"].startswith(prefix)})
-    more = len(items) > MAX_ITEMS
-    out = []
-    for item_id in items[:MAX_ITEMS]:
-        found = supply.stock(ctx, item_id)
-        for node, at in sorted(found.nodes.items()):
-            out.append(
-                {
-                    "item": item_id,
-                    "node": node,
-                    "supply": qty_text(at.onhand),
-                    "future": qty_text(at.total_future()),
-                    "demand": qty_text(at.demand),
-                    "reserved": qty_text(at.reserved),
-                    "available": qty_text(at.free()),
-                    "empty": at.free() <= 0,
-                }
-            )
-    return out, more
+    rows: list[dict[str, Any]] = supply.availability(ctx, items[:MAX_ITEMS])
+    for row in rows:
+        row["empty"] = Decimal(row["Available"]) <= 0
+    return rows, len(items) > MAX_ITEMS
 
 
 @bp.get("/inventory")

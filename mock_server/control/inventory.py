@@ -152,20 +152,4 @@ def _summary(ctx: Ctx, item: str | None = None, *, detail: bool = False) -> dict
 
 def availability(ctx: Ctx, item: str | None = None) -> list[dict[str, str]]:
     """Supply (on hand), future supply, demand, reserved and available per item and node."""
-    items = sorted({r["item_id"] for r in supply.rows_of(ctx, item)})
-    out = []
-    for item_id in items:
-        found = supply.stock(ctx, item_id)
-        for node, at in sorted(found.nodes.items()):
-            out.append(
-                {
-                    "ItemID": item_id,
-                    "ShipNode": node,
-                    "Supply": qty_text(at.onhand),
-                    "Future": qty_text(at.total_future()),
-                    "Demand": qty_text(at.demand),
-                    "Reserved": qty_text(at.reserved),
-                    "Available": qty_text(at.free()),
-                }
-            )
-    return out
+    return supply.availability(ctx, sorted({r["item_id"] for r in supply.rows_of(ctx, item)}))

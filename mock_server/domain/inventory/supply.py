@@ -317,3 +317,23 @@ def stock(ctx: Ctx, item_id: str, uom: str = "", pclass: str = "", *, except_olk
 def unlimited(ctx: Ctx, found: ItemStock) -> bool:
     """Lenient inventory: an item without any supply record is always available."""
     return not found.tracked and not strict(ctx)
+
+
+def availability(ctx: Ctx, items: list[str]) -> list[dict[str, str]]:
+    """Supply (on hand), future supply, demand, reserved and available per node of each of ``items``, in their
+    order and by node: what ``GET /_fake/inventory`` answers and the console's Inventory page shows."""
+    out = []
+    for item_id in items:
+        for node, at in sorted(stock(ctx, item_id).nodes.items()):
+            out.append(
+                {
+                    "ItemID": item_id,
+                    "ShipNode": node,
+                    "Supply": qty_text(at.onhand),
+                    "Future": qty_text(at.total_future()),
+                    "Demand": qty_text(at.demand),
+                    "Reserved": qty_text(at.reserved),
+                    "Available": qty_text(at.free()),
+                }
+            )
+    return out
