@@ -50,11 +50,9 @@ def resolve_pay_and_ship(api: Api, key: str) -> None:
         api(call, {"OrderHeaderKey": key}, root=root)
 
 
-@pytest.fixture
-def world(api: Api) -> dict[str, str]:
-    """An order that was held, resolved, authorised, shipped (invoiced), returned and received."""
-    key = api("createOrder", ORDER)["OrderHeaderKey"]
-    resolve_pay_and_ship(api, key)
+def return_one_and_start_receipt(api: Api, key: str) -> tuple[str, str]:
+    """A return order (0003) of one unit of the shipped order's first line, and a receipt started for it:
+    (its OrderHeaderKey, the ReceiptHeaderKey)."""
     line = as_list(api("getOrderDetails", {"OrderHeaderKey": key})["OrderLines"]["OrderLine"])[0]
     ret = api(
         "createOrder",
@@ -68,7 +66,16 @@ def world(api: Api) -> dict[str, str]:
         },
     )
     receipt = api("startReceipt", {"Shipment": {"OrderHeaderKey": ret["OrderHeaderKey"]}}, root="Receipt")
-    return {"key": key, "return": ret["OrderHeaderKey"], "receipt": receipt["ReceiptHeaderKey"]}
+    return str(ret["OrderHeaderKey"]), str(receipt["ReceiptHeaderKey"])
+
+
+@pytest.fixture
+def world(api: Api) -> dict[str, str]:
+    """An order that was held, resolved, authorised, shipped (invoiced), returned and received."""
+    key = api("createOrder", ORDER)["OrderHeaderKey"]
+    resolve_pay_and_ship(api, key)
+    ret, receipt = return_one_and_start_receipt(api, key)
+    return {"key": key, "return": ret, "receipt": receipt}
 
 
 def list_input(name: str, world: dict[str, str]) -> dict[str, str]:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from sterling_mock.client.wire import as_list
 from tests.conftest import Api
-from tests.test_aftercare_doors import resolve_pay_and_ship
+from tests.test_aftercare_doors import resolve_pay_and_ship, return_one_and_start_receipt
 
 CONSOLE = "/_fake/console"
 ORDER = {
@@ -30,18 +29,6 @@ def test_order_page_shows_holds_payments_invoices_returns_and_alerts(api: Api, c
     assert "FRAUD_HOLD · resolved" in text and "resolved by admin" in text
     assert "Payment · PAID" in text and "AUTHORIZATION 20.00" in text and "CHARGE 20.00" in text
     assert "SHIPMENT · 20.00" in text
-    line = as_list(api("getOrderDetails", {"OrderHeaderKey": key})["OrderLines"]["OrderLine"])[0]
-    ret = api(
-        "createOrder",
-        {
-            "EnterpriseCode": "DEFAULT",
-            "DocumentType": "0003",
-            "DerivedFromOrderHeaderKey": key,
-            "OrderLines": {
-                "OrderLine": [{"OrderedQty": "1", "DerivedFromOrderLineKey": line["OrderLineKey"]}]
-            },
-        },
-    )
-    api("startReceipt", {"Shipment": {"OrderHeaderKey": ret["OrderHeaderKey"]}}, root="Receipt")
-    text = client.get(f"{CONSOLE}/orders/{ret['OrderHeaderKey']}").data.decode()
+    ret, _ = return_one_and_start_receipt(api, key)
+    text = client.get(f"{CONSOLE}/orders/{ret}").data.decode()
     assert f"order {key}" in text and "Receipt Open" in text
